@@ -1,0 +1,25 @@
+@{
+    RootModule             = 'StsPowerShell.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = '720e61f5-62e1-4653-a82d-e99dbcefce0e'
+    Author                 = 'StsPowerShell contributors'
+    CompanyName            = 'StsPowerShell contributors'
+    Copyright              = '(c) StsPowerShell contributors. Licensed under the MIT License.'
+    Description            = 'OAuth 2.0 Token Exchange (RFC 8693) for PowerShell: turn the credentials a workload already has into the token it needs, first of all through Google''s Security Token Service for workload and workforce identity federation.'
+    PowerShellVersion      = '5.1'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('StsPowerShell.format.ps1xml')
+    CmdletsToExport        = @('Invoke-StsTokenExchange')
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('OAuth', 'TokenExchange', 'RFC8693', 'STS', 'Google', 'WorkloadIdentityFederation', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://github.com/StsPowerShell/StsPowerShell/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/StsPowerShell/StsPowerShell'
+            ReleaseNotes = 'First release: Invoke-StsTokenExchange and the RFC 8693 exchange core.'
+        }
+    }
+}

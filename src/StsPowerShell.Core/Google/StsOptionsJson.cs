@@ -1,0 +1,87 @@
+using System;
+using System.Collections;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace StsPowerShell.Core.Google
+{
+    /// <summary>Turns a dictionary (a PowerShell hashtable) into the JSON text of Google's <c>options</c> field.</summary>
+    public static class StsOptionsJson
+    {
+        private const int MaximumDepth = 16;
+
+        /// <summary>Serializes nested dictionaries, lists, strings, numbers, booleans and nulls.</summary>
+        /// <exception cref="ArgumentException">A value of another kind, or nesting deeper than 16.</exception>
+        public static string FromDictionary(IDictionary options, string parameterName)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream))
+            {
+                WriteValue(writer, options, parameterName, 0);
+            }
+
+            return Encoding.UTF8.GetString(stream.ToArray());
+        }
+
+        private static void WriteValue(Utf8JsonWriter writer, object? value, string parameterName, int depth)
+        {
+            if (depth > MaximumDepth)
+            {
+                throw new ArgumentException($"The options nest deeper than {MaximumDepth} levels.", parameterName);
+            }
+
+            switch (value)
+            {
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case string text:
+                    writer.WriteStringValue(text);
+                    break;
+                case bool flag:
+                    writer.WriteBooleanValue(flag);
+                    break;
+                case byte _:
+                case sbyte _:
+                case short _:
+                case ushort _:
+                case int _:
+                case uint _:
+                case long _:
+                    writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                    break;
+                case ulong number:
+                    writer.WriteNumberValue(number);
+                    break;
+                case float _:
+                case double _:
+                case decimal _:
+                    writer.WriteNumberValue(Convert.ToDecimal(value, CultureInfo.InvariantCulture));
+                    break;
+                case IDictionary dictionary:
+                    writer.WriteStartObject();
+                    foreach (DictionaryEntry entry in dictionary)
+                    {
+                        writer.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty);
+                        WriteValue(writer, entry.Value, parameterName, depth + 1);
+                    }
+
+                    writer.WriteEndObject();
+                    break;
+                case IEnumerable list:
+                    writer.WriteStartArray();
+                    foreach (var item in list)
+                    {
+                        WriteValue(writer, item, parameterName, depth + 1);
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    throw new ArgumentException($"An options value of type {value.GetType().FullName} cannot be sent; use strings, numbers, booleans, arrays and hashtables.", parameterName);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System;
+using System.Net;
+
+namespace StsPowerShell.Core.Http
+{
+    /// <summary>Where the module may send credentials: HTTPS anywhere, plain HTTP only to this machine.</summary>
+    public static class EndpointPolicy
+    {
+        /// <summary>Parses and checks an endpoint given as text.</summary>
+        /// <exception cref="ArgumentException">Not an absolute URI, or not allowed by <see cref="Validate(Uri, string)"/>.</exception>
+        public static Uri Parse(string? endpoint, string parameterName)
+        {
+            if (string.IsNullOrWhiteSpace(endpoint) || !Uri.TryCreate(endpoint!.Trim(), UriKind.Absolute, out var uri))
+            {
+                throw new ArgumentException($"'{endpoint}' is not an absolute URL; expected for example https://sts.googleapis.com/v1/token.", parameterName);
+            }
+
+            Validate(uri, parameterName);
+            return uri;
+        }
+
+        /// <summary>Refuses anything but https, or http to a loopback address; and URLs carrying credentials or a fragment.</summary>
+        /// <exception cref="ArgumentException">The endpoint is not allowed.</exception>
+        public static void Validate(Uri endpoint, string parameterName)
+        {
+            if (endpoint == null || !endpoint.IsAbsoluteUri)
+            {
+                throw new ArgumentException("An absolute URL is required.", parameterName);
+            }
+
+            var display = endpoint.GetLeftPart(UriPartial.Path);
+            if (!string.IsNullOrEmpty(endpoint.UserInfo))
+            {
+                throw new ArgumentException($"The URL for {display} carries user information; pass credentials as parameters, never in a URL.", parameterName);
+            }
+
+            if (!string.IsNullOrEmpty(endpoint.Fragment))
+            {
+                throw new ArgumentException($"'{display}' has a fragment; an endpoint URL must not.", parameterName);
+            }
+
+            if (endpoint.Scheme == Uri.UriSchemeHttps)
+            {
+                return;
+            }
+
+            if (endpoint.Scheme == Uri.UriSchemeHttp && IsLoopback(endpoint))
+            {
+                return;
+            }
+
+            throw new ArgumentException($"'{display}' is not allowed: credentials are sent only over https, or over http to a loopback address (127.0.0.1, ::1, localhost).", parameterName);
+        }
+
+        /// <summary>True when the URL names this machine by a loopback address or 'localhost'.</summary>
+        public static bool IsLoopback(Uri endpoint)
+        {
+            if (endpoint.IsLoopback)
+            {
+                return true;
+            }
+
+            return IPAddress.TryParse(endpoint.DnsSafeHost, out var address) && IPAddress.IsLoopback(address);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StsPowerShell.Core.Http
+{
+    /// <summary>
+    /// Sends one logical request through the shared client: a timeout per attempt, bounded retries on
+    /// transient failures, a capped response size, no redirects, and the caller's cancellation all the way
+    /// into SendAsync.
+    /// </summary>
+    public static class HttpSender
+    {
+        /// <summary>Sends the request <paramref name="createRequest"/> builds (once per attempt) and reads the answer.</summary>
+        /// <exception cref="StsTimeoutException">An attempt outlived the timeout.</exception>
+        /// <exception cref="StsConnectionException">Every attempt failed to connect or broke off.</exception>
+        /// <exception cref="StsResponseException">The answer was a redirect or too large.</exception>
+        /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+        public static async Task<HttpResult> SendAsync(Func<HttpRequestMessage> createRequest, StsHttpOptions options, CancellationToken cancellationToken)
+        {
+            var totalAttempts = options.Retry.MaximumRetryCount + 1;
+            for (var attempt = 1; ; attempt++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var request = createRequest();
+                var endpoint = new Uri(request.RequestUri!.GetLeftPart(UriPartial.Path));
+                options.Logger?.Verbose($"{request.Method} {endpoint} (attempt {attempt} of {totalAttempts}, timeout {options.Timeout.TotalSeconds:0.###} s)");
+                var stopwatch = Stopwatch.StartNew();
+                using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attemptCancellation.CancelAfter(options.Timeout);
+                try
+                {
+                    using var response = await SharedHttpClient.Instance
+                        .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCancellation.Token)
+                        .ConfigureAwait(false);
+                    var status = (int)response.StatusCode;
+                    if (status >= 300 && status < 400)
+                    {
+                        throw new StsResponseException(
+                            $"{endpoint} answered HTTP {status} ({response.ReasonPhrase}) redirecting to {response.Headers.Location?.GetLeftPart(UriPartial.Path) ?? "nowhere"}; redirects are not followed, so credentials never go to another address.",
+                            status) { Endpoint = endpoint, Attempts = attempt };
+                    }
+
+                    var body = await ReadBoundedAsync(response, endpoint, options.MaximumResponseBytes, attempt, attemptCancellation.Token).ConfigureAwait(false);
+                    options.Logger?.Debug($"{endpoint} answered HTTP {status} with {body.Length} characters in {stopwatch.ElapsedMilliseconds} ms");
+                    if (RetryPolicy.IsTransientStatus(status) && attempt < totalAttempts)
+                    {
+                        var delay = options.Retry.ComputeDelay(attempt, response.Headers.RetryAfter, options.Clock(), options.Timeout);
+                        options.Logger?.Verbose($"{endpoint} answered HTTP {status} ({response.ReasonPhrase}); retrying in {delay.TotalSeconds:0.###} s");
+                        await options.Retry.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    return new HttpResult(endpoint, status, response.ReasonPhrase ?? string.Empty, response.Content.Headers.ContentType?.MediaType, body, response.Headers, options.Clock(), attempt);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (OperationCanceledException e)
+                {
+                    throw new StsTimeoutException($"{endpoint} did not answer within {options.Timeout.TotalSeconds:0.###} s (attempt {attempt} of {totalAttempts}).", options.Timeout, e) { Endpoint = endpoint, Attempts = attempt };
+                }
+                catch (Exception e) when (e is HttpRequestException || e is IOException)
+                {
+                    if (attempt >= totalAttempts)
+                    {
+                        throw new StsConnectionException($"Could not complete a request to {endpoint} after {attempt} attempt(s): {Describe(e)}", e) { Endpoint = endpoint, Attempts = attempt };
+                    }
+
+                    var delay = options.Retry.ComputeDelay(attempt, null, options.Clock(), options.Timeout);
+                    options.Logger?.Verbose($"Connection to {endpoint} failed ({Describe(e)}); retrying in {delay.TotalSeconds:0.###} s");
+                    await options.Retry.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, Uri endpoint, int maximumBytes, int attempt, CancellationToken cancellationToken)
+        {
+            var declared = response.Content.Headers.ContentLength;
+            if (declared > maximumBytes)
+            {
+                throw TooLarge(endpoint, (int)response.StatusCode, $"declared {declared} bytes, more", maximumBytes, attempt);
+            }
+
+            using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > maximumBytes)
+                {
+                    throw TooLarge(endpoint, (int)response.StatusCode, "sent more", maximumBytes, attempt);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+
+        private static StsResponseException TooLarge(Uri endpoint, int status, string what, int maximumBytes, int attempt) =>
+            new StsResponseException($"{endpoint} {what} than the {maximumBytes}-byte limit for a response; the rest was not read.", status)
+            { Endpoint = endpoint, Attempts = attempt };
+
+        // The innermost message names the socket error; none of these carry request content.
+        private static string Describe(Exception e)
+        {
+            var inner = e;
+            while (inner.InnerException != null)
+            {
+                inner = inner.InnerException;
+            }
+
+            return inner == e ? e.Message : $"{e.Message} ({inner.Message})";
+        }
+    }
+}

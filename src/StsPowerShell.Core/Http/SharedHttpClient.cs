@@ -1,0 +1,47 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Runtime.InteropServices;
+using System.Security.Authentication;
+using System.Threading;
+
+namespace StsPowerShell.Core.Http
+{
+    /// <summary>The one HttpClient of the process, so connections are pooled and sockets are not exhausted.</summary>
+    public static class SharedHttpClient
+    {
+        private static readonly Lazy<HttpClient> Client = new Lazy<HttpClient>(Create, LazyThreadSafetyMode.ExecutionAndPublication);
+
+        /// <summary>The shared client. Timeouts are per call (see <see cref="StsHttpOptions.Timeout"/>), so its own is infinite.</summary>
+        public static HttpClient Instance => Client.Value;
+
+        /// <summary>
+        /// True on .NET Framework when the process would not offer TLS 1.2 (Windows PowerShell 5.1 on an
+        /// unpatched or old configuration); the module then asks for TLS 1.2 on its own handler only.
+        /// </summary>
+        public static bool NeedsTls12(string frameworkDescription, SecurityProtocolType processProtocols) =>
+            frameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)
+            && (int)processProtocols != 0
+            && (processProtocols & SecurityProtocolType.Tls12) == 0;
+
+        private static HttpClient Create()
+        {
+            var handler = new HttpClientHandler
+            {
+                // Credentials must never follow a redirect to another address.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            };
+
+            if (NeedsTls12(RuntimeInformation.FrameworkDescription, ServicePointManager.SecurityProtocol))
+            {
+                handler.SslProtocols = SslProtocols.Tls12;
+            }
+
+            var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            client.DefaultRequestHeaders.UserAgent.ParseAdd($"StsPowerShell/{typeof(SharedHttpClient).Assembly.GetName().Version?.ToString(3)}");
+            return client;
+        }
+    }
+}

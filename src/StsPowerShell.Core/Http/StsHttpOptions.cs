@@ -1,0 +1,34 @@
+using System;
+
+namespace StsPowerShell.Core.Http
+{
+    /// <summary>How one remote call behaves: its timeout, retries, response limit, log and clock.</summary>
+    public sealed class StsHttpOptions
+    {
+        private TimeSpan timeout = TimeSpan.FromSeconds(30);
+        private int maximumResponseBytes = 1024 * 1024;
+
+        /// <summary>The time allowed for each attempt, from sending to the last byte of the answer (default 30 s).</summary>
+        public TimeSpan Timeout
+        {
+            get => timeout;
+            set => timeout = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(Timeout), value, "Expected a positive timeout.");
+        }
+
+        /// <summary>The retry policy.</summary>
+        public RetryPolicy Retry { get; set; } = new RetryPolicy();
+
+        /// <summary>The largest response body read (default 1 MiB); a larger one is refused, unread.</summary>
+        public int MaximumResponseBytes
+        {
+            get => maximumResponseBytes;
+            set => maximumResponseBytes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaximumResponseBytes), value, "Expected a positive size.");
+        }
+
+        /// <summary>Where verbose and debug messages go; none when null.</summary>
+        public IStsLogger? Logger { get; set; }
+
+        /// <summary>The clock that stamps responses; replaceable for tests.</summary>
+        public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+    }
+}

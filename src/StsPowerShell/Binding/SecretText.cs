@@ -1,0 +1,54 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Security;
+
+namespace StsPowerShell.Binding
+{
+    /// <summary>Moves secrets between SecureString and the plain text the wire needs, for the shortest time possible.</summary>
+    internal static class SecretText
+    {
+        /// <summary>The plain text of a string or SecureString parameter value; null when absent.</summary>
+        /// <exception cref="ArgumentException">The value is of another type.</exception>
+        public static string? FromParameter(object? value, string parameterName)
+        {
+            switch (value)
+            {
+                case null:
+                    return null;
+                case string text:
+                    return text;
+                case SecureString secure:
+                    return ToPlainText(secure);
+                default:
+                    throw new ArgumentException($"Expected a string or a SecureString, not a {value.GetType().FullName}.", parameterName);
+            }
+        }
+
+        /// <summary>The plain text of a SecureString.</summary>
+        public static string ToPlainText(SecureString secure)
+        {
+            var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
+            try
+            {
+                return Marshal.PtrToStringUni(pointer) ?? string.Empty;
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+            }
+        }
+
+        /// <summary>A read-only SecureString holding <paramref name="text"/>.</summary>
+        public static SecureString ToSecureString(string text)
+        {
+            var secure = new SecureString();
+            foreach (var c in text)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+}

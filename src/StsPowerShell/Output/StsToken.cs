@@ -1,0 +1,73 @@
+using System;
+using System.Collections;
+using System.Globalization;
+using StsPowerShell.Binding;
+using StsPowerShell.Core.Exchange;
+
+namespace StsPowerShell
+{
+    /// <summary>
+    /// A token issued by a token exchange. The tokens are SecureString unless -AsPlainText was given; the
+    /// parameters of Invoke-StsTokenExchange bind AccessToken and IssuedTokenType by name, so a token pipes
+    /// into the next exchange as its subject token.
+    /// </summary>
+    public sealed class StsToken
+    {
+        /// <summary>The issued token: a SecureString, or a string with -AsPlainText.</summary>
+        public object AccessToken { get; set; } = string.Empty;
+
+        /// <summary>The RFC 8693 issued_token_type.</summary>
+        public string? IssuedTokenType { get; set; }
+
+        /// <summary>How to use the token, for example Bearer.</summary>
+        public string? TokenType { get; set; }
+
+        /// <summary>The lifetime the server stated, in seconds.</summary>
+        public long? ExpiresIn { get; set; }
+
+        /// <summary>When the token expires (UTC), counted from when the answer arrived.</summary>
+        public DateTimeOffset? ExpiresOn { get; set; }
+
+        /// <summary>The scopes granted.</summary>
+        public string? Scope { get; set; }
+
+        /// <summary>A refresh token, if the server issued one: a SecureString, or a string with -AsPlainText.</summary>
+        public object? RefreshToken { get; set; }
+
+        /// <summary>The endpoint that issued the token.</summary>
+        public Uri? TokenEndpoint { get; set; }
+
+        /// <summary>Fields of the answer that RFC 8693 does not define.</summary>
+        public Hashtable AdditionalFields { get; set; } = new Hashtable();
+
+        /// <summary>Never reveals a token.</summary>
+        public override string ToString() =>
+            $"{IssuedTokenType ?? "token"} ({TokenType ?? "no token type"}), expires {ExpiresOn?.ToString("u", CultureInfo.InvariantCulture) ?? "at an unstated time"}";
+
+        /// <summary>The PowerShell view of a core response.</summary>
+        public static StsToken FromResponse(TokenExchangeResponse response, Uri tokenEndpoint, bool asPlainText)
+        {
+            var token = new StsToken
+            {
+                AccessToken = asPlainText ? response.AccessToken : SecretText.ToSecureString(response.AccessToken),
+                IssuedTokenType = response.IssuedTokenType,
+                TokenType = response.TokenType,
+                ExpiresIn = response.ExpiresIn,
+                ExpiresOn = response.ExpiresOn,
+                Scope = response.Scope,
+                TokenEndpoint = tokenEndpoint,
+            };
+            if (response.RefreshToken != null)
+            {
+                token.RefreshToken = asPlainText ? response.RefreshToken : SecretText.ToSecureString(response.RefreshToken);
+            }
+
+            foreach (var field in response.AdditionalFields)
+            {
+                token.AdditionalFields[field.Key] = field.Value;
+            }
+
+            return token;
+        }
+    }
+}
