@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using StsEmulator.Faults;
+using StsEmulator.Jwt;
+
+namespace StsEmulator;
+
+/// <summary>Everything the emulator knows and remembers; tests reach it through <see cref="StsEmulatorHost"/>.</summary>
+public sealed class EmulatorState : IDisposable
+{
+    public const string WorkloadProvider = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/emulator-pool/providers/emulator-oidc";
+    public const string WorkforceProvider = "//iam.googleapis.com/locations/global/workforcePools/emulator-workforce/providers/emulator-oidc";
+
+    private readonly ConcurrentDictionary<string, IssuedToken> issuedTokens = new(StringComparer.Ordinal);
+    private readonly List<(int Count, TaskCompletionSource Signal)> countWaiters = new();
+    private int requestCount;
+
+    /// <summary>The emulator's notion of now; tests may fix it.</summary>
+    public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+    public JwtKeys Keys { get; } = new();
+
+    // Tests change these sets before requests, never during them, so plain sets suffice.
+
+    /// <summary>Issuers whose JWTs the providers accept; the emulator's own base URL is added at start.</summary>
+    public ISet<string> TrustedIssuers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Pool providers that exist; a well-formed audience outside this set gets invalid_target.</summary>
+    public ISet<string> KnownAudiences { get; } = new HashSet<string>(StringComparer.Ordinal) { WorkloadProvider, WorkforceProvider };
+
+    /// <summary>OAuth clients by id, with their secrets.</summary>
+    public ConcurrentDictionary<string, string> Clients { get; } = new(StringComparer.Ordinal);
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromSeconds(3599);
+
+    public ConcurrentQueue<Fault> Faults { get; } = new();
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public int RequestCount => Volatile.Read(ref requestCount);
+
+    public string Issue(string scope, string subject)
+    {
+        var token = "ya29.emulator." + Base64Url.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        issuedTokens[token] = new IssuedToken(Clock() + AccessTokenLifetime, scope, subject);
+        return token;
+    }
+
+    public IssuedToken? FindIssued(string token) => issuedTokens.TryGetValue(token, out var issued) ? issued : null;
+
+    public void Record(RecordedRequest request)
+    {
+        Requests.Enqueue(request);
+        var count = Interlocked.Increment(ref requestCount);
+        lock (countWaiters)
+        {
+            foreach (var waiter in countWaiters.Where(w => w.Count <= count).ToList())
+            {
+                waiter.Signal.TrySetResult();
+                countWaiters.Remove(waiter);
+            }
+        }
+    }
+
+    /// <summary>Completes when the emulator has received at least <paramref name="count"/> requests in all.</summary>
+    public Task WhenRequestCountReaches(int count)
+    {
+        lock (countWaiters)
+        {
+            if (RequestCount >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            countWaiters.Add((count, signal));
+            return signal.Task;
+        }
+    }
+
+    public void Dispose() => Keys.Dispose();
+
+    public sealed record IssuedToken(DateTimeOffset ExpiresOn, string Scope, string Subject);
+}

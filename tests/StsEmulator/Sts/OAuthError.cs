@@ -1,0 +1,17 @@
+namespace StsEmulator.Sts;
+
+/// <summary>An RFC 6749 §5.2 error the emulator answers with.</summary>
+public sealed class OAuthError(string error, string description, int status = 400) : Exception(description)
+{
+    public string Error { get; } = error;
+
+    public string Description { get; } = description;
+
+    public int Status { get; } = status;
+
+    public static OAuthError InvalidRequest(string description) => new("invalid_request", description);
+
+    public static OAuthError InvalidGrant(string description) => new("invalid_grant", description);
+
+    public IResult ToResult() => Results.Json(new Dictionary<string, string> { ["error"] = Error, ["error_description"] = Description }, statusCode: Status);
+}

@@ -1,0 +1,262 @@
+using System.Text;
+using System.Text.Json;
+using StsEmulator.Jwt;
+
+namespace StsEmulator.Sts;
+
+/// <summary>
+/// POST /v1/token with the semantics the ExchangeTokenRequest documentation gives Google's STS.
+/// </summary>
+public static class TokenEndpoint
+{
+    public const int MaximumOptionsLength = 4096;
+    public const string TokenExchangeGrant = "urn:ietf:params:oauth:grant-type:token-exchange";
+    public const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
+    public const string JwtType = "urn:ietf:params:oauth:token-type:jwt";
+    public const string IdTokenType = "urn:ietf:params:oauth:token-type:id_token";
+    public const string Aws4RequestType = "urn:ietf:params:aws:token-type:aws4_request";
+    public const string Saml2Type = "urn:ietf:params:oauth:token-type:saml2";
+    public const string AccessBoundaryIntermediaryType = "urn:ietf:params:oauth:token-type:access_boundary_intermediary_token";
+
+    private static readonly string[] ExternalCredentialTypes = { JwtType, IdTokenType, Aws4RequestType, Saml2Type };
+    private static readonly string[] SubjectTokenTypes = { JwtType, IdTokenType, Aws4RequestType, AccessTokenType, Saml2Type };
+    private static readonly string[] RequestedTokenTypes = { AccessTokenType, AccessBoundaryIntermediaryType };
+
+    public static async Task<IResult> HandleAsync(HttpContext context, EmulatorState state, string body)
+    {
+        try
+        {
+            var fields = await ReadFieldsAsync(context, body);
+            var client = Authenticate(context, fields, state);
+            return Exchange(fields, client, state);
+        }
+        catch (OAuthError error)
+        {
+            if (error.Status == 401)
+            {
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"sts\"";
+            }
+
+            return error.ToResult();
+        }
+    }
+
+    private static async Task<ExchangeFields> ReadFieldsAsync(HttpContext context, string body)
+    {
+        if (context.Request.HasFormContentType)
+        {
+            return ExchangeFields.FromForm(await context.Request.ReadFormAsync());
+        }
+
+        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            try
+            {
+                return ExchangeFields.FromJson(body);
+            }
+            catch (JsonException)
+            {
+                throw OAuthError.InvalidRequest("The JSON body is malformed.");
+            }
+        }
+
+        throw OAuthError.InvalidRequest("The body must be application/x-www-form-urlencoded or application/json.");
+    }
+
+    // RFC 6749 §2.3.1: Basic with form-url-encoded id and secret, or both in the body; never both methods.
+    private static string? Authenticate(HttpContext context, ExchangeFields fields, EmulatorState state)
+    {
+        string? id = null, secret = null;
+        var authorization = context.Request.Headers.Authorization.ToString();
+        var basic = authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
+        if (basic)
+        {
+            string pair;
+            try
+            {
+                pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
+            }
+            catch (FormatException)
+            {
+                throw new OAuthError("invalid_client", "The Basic credentials are not Base64.", 401);
+            }
+
+            var colon = pair.IndexOf(':');
+            if (colon < 0)
+            {
+                throw new OAuthError("invalid_client", "The Basic credentials have no ':' separator.", 401);
+            }
+
+            id = Uri.UnescapeDataString(pair[..colon].Replace('+', ' '));
+            secret = Uri.UnescapeDataString(pair[(colon + 1)..].Replace('+', ' '));
+        }
+
+        if (fields["client_id"] != null)
+        {
+            if (basic)
+            {
+                throw OAuthError.InvalidRequest("The client authenticated by more than one method.");
+            }
+
+            id = fields["client_id"];
+            secret = fields["client_secret"];
+        }
+
+        if (id == null)
+        {
+            return null;
+        }
+
+        if (!state.Clients.TryGetValue(id, out var expected) || !CryptographicEquals(expected, secret ?? string.Empty))
+        {
+            throw new OAuthError("invalid_client", "Client authentication failed.", 401);
+        }
+
+        return id;
+    }
+
+    private static IResult Exchange(ExchangeFields fields, string? client, EmulatorState state)
+    {
+        var grantType = fields["grant_type"];
+        if (string.IsNullOrEmpty(grantType))
+        {
+            throw OAuthError.InvalidRequest("grant_type is required.");
+        }
+
+        if (grantType != TokenExchangeGrant)
+        {
+            throw new OAuthError("unsupported_grant_type", $"The grant type '{grantType}' is not supported; use {TokenExchangeGrant}.");
+        }
+
+        var subjectToken = fields["subject_token"];
+        if (string.IsNullOrEmpty(subjectToken))
+        {
+            throw OAuthError.InvalidRequest("subject_token is required.");
+        }
+
+        var subjectTokenType = fields["subject_token_type"];
+        if (!SubjectTokenTypes.Contains(subjectTokenType))
+        {
+            throw OAuthError.InvalidRequest($"Invalid subject_token_type '{subjectTokenType}'; supported are {string.Join(", ", SubjectTokenTypes)}.");
+        }
+
+        var requestedTokenType = fields["requested_token_type"];
+        if (!RequestedTokenTypes.Contains(requestedTokenType))
+        {
+            throw OAuthError.InvalidRequest($"Invalid requested_token_type '{requestedTokenType}'; supported are {string.Join(", ", RequestedTokenTypes)}.");
+        }
+
+        if (fields["actor_token"] != null)
+        {
+            throw OAuthError.InvalidRequest("actor_token is not supported.");
+        }
+
+        CheckOptions(fields["options"], client, fields["audience"]);
+        var scope = fields["scope"] ?? string.Empty;
+        string subject;
+        if (ExternalCredentialTypes.Contains(subjectTokenType))
+        {
+            var audience = CheckAudience(fields, state);
+            if (string.IsNullOrWhiteSpace(scope))
+            {
+                throw OAuthError.InvalidRequest("scope is required when exchanging an external credential.");
+            }
+
+            subject = VerifyExternalCredential(subjectToken, subjectTokenType!, audience, state);
+        }
+        else
+        {
+            var issued = state.FindIssued(subjectToken);
+            if (issued == null || issued.ExpiresOn <= state.Clock())
+            {
+                throw OAuthError.InvalidGrant("The access token is invalid or expired.");
+            }
+
+            subject = issued.Subject;
+            if (string.IsNullOrWhiteSpace(scope))
+            {
+                scope = issued.Scope;
+            }
+        }
+
+        var response = new Dictionary<string, object>
+        {
+            ["access_token"] = state.Issue(scope, subject),
+            ["issued_token_type"] = AccessTokenType,
+            ["token_type"] = "Bearer",
+            ["expires_in"] = (long)state.AccessTokenLifetime.TotalSeconds,
+        };
+        return Results.Json(response);
+    }
+
+    private static void CheckOptions(string? options, string? client, string? audience)
+    {
+        if (options == null)
+        {
+            return;
+        }
+
+        if (options.Length > MaximumOptionsLength)
+        {
+            throw OAuthError.InvalidRequest($"options must not exceed {MaximumOptionsLength} characters.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(options);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw OAuthError.InvalidRequest("options must be a serialized JSON object.");
+            }
+
+            if (document.RootElement.TryGetProperty("userProject", out _) && (client != null || audience == null || !GoogleAudience.IsWorkforceProvider(audience)))
+            {
+                throw OAuthError.InvalidRequest("userProject is only accepted for workforce pool providers without client authentication.");
+            }
+        }
+        catch (JsonException)
+        {
+            throw OAuthError.InvalidRequest("options is not valid JSON.");
+        }
+    }
+
+    private static string CheckAudience(ExchangeFields fields, EmulatorState state)
+    {
+        if (fields.Count("audience") != 1)
+        {
+            throw OAuthError.InvalidRequest("Exactly one audience is required when exchanging an external credential.");
+        }
+
+        var audience = fields["audience"]!;
+        if (!GoogleAudience.IsWorkloadProvider(audience) && !GoogleAudience.IsWorkforceProvider(audience))
+        {
+            throw OAuthError.InvalidRequest($"The audience '{audience}' is not the full resource name of a workload or workforce pool provider.");
+        }
+
+        if (!state.KnownAudiences.Contains(audience))
+        {
+            throw new OAuthError("invalid_target", "The target service indicated by the \"audience\" parameters is invalid: the pool or provider does not exist.");
+        }
+
+        return audience;
+    }
+
+    private static string VerifyExternalCredential(string token, string type, string audience, EmulatorState state)
+    {
+        if (type is JwtType or IdTokenType)
+        {
+            var failure = JwtVerifier.Check(token, state.Keys, state.TrustedIssuers, audience, state.Clock());
+            if (failure != null)
+            {
+                throw OAuthError.InvalidGrant(failure);
+            }
+
+            return "jwt-subject";
+        }
+
+        throw OAuthError.InvalidGrant($"The emulator cannot verify subject tokens of type {type}.");
+    }
+
+    private static bool CryptographicEquals(string expected, string actual) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(actual));
+}

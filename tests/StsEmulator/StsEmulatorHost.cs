@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using StsEmulator.Faults;
+using StsEmulator.Jwt;
+using StsEmulator.Sts;
+
+namespace StsEmulator;
+
+/// <summary>
+/// The emulator on 127.0.0.1 and a free port. Tests start it in-process; <c>dotnet run</c> starts it for
+/// people. <see cref="StartAsync"/> returns once it is listening, so nobody waits by sleeping.
+/// </summary>
+public sealed class StsEmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private StsEmulatorHost(WebApplication app, EmulatorState state)
+    {
+        this.app = app;
+        State = state;
+    }
+
+    public EmulatorState State { get; }
+
+    /// <summary>For example http://127.0.0.1:49152 (no trailing slash).</summary>
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    public Uri TokenEndpoint => new(BaseUrl + "/v1/token");
+
+    public static async Task<StsEmulatorHost> StartAsync(int port = 0, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var state = new EmulatorState();
+        builder.Services.AddSingleton(state);
+        var app = builder.Build();
+        var host = new StsEmulatorHost(app, state);
+        host.Map();
+        await app.StartAsync(cancellationToken);
+        host.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        state.TrustedIssuers.Add(host.BaseUrl);
+        return host;
+    }
+
+    /// <summary>A JWT signed by the emulator's keys; by default valid for the workload provider for one hour.</summary>
+    public string MintJwt(JwtSpec? spec = null)
+    {
+        var now = State.Clock();
+        spec ??= new JwtSpec();
+        return State.Keys.Mint(new JwtSpec
+        {
+            Algorithm = spec.Algorithm,
+            KeyId = spec.KeyId,
+            Issuer = spec.Issuer ?? BaseUrl,
+            Subject = spec.Subject,
+            Audience = spec.Audience ?? new[] { EmulatorState.WorkloadProvider },
+            IssuedAt = spec.IssuedAt ?? now.AddMinutes(-1),
+            ExpiresAt = spec.ExpiresAt ?? now.AddHours(1),
+            ExtraClaims = spec.ExtraClaims,
+        });
+    }
+
+    public void EnqueueFault(Fault fault) => State.Faults.Enqueue(fault);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        State.Dispose();
+    }
+
+    private void Map()
+    {
+        app.Use(async (context, next) =>
+        {
+            context.Request.EnableBuffering();
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
+            context.Request.Body.Position = 0;
+            context.Items["body"] = body;
+            if (!context.Request.Path.StartsWithSegments("/emulator"))
+            {
+                State.Record(new RecordedRequest
+                {
+                    Method = context.Request.Method,
+                    Path = context.Request.Path,
+                    Query = context.Request.QueryString.Value ?? string.Empty,
+                    Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                    Body = body,
+                });
+            }
+
+            await next(context);
+        });
+        app.UseMiddleware<FaultMiddleware>(State.Faults);
+
+        app.MapPost("/v1/token", (Delegate)((HttpContext context) => Sts.TokenEndpoint.HandleAsync(context, State, (string)context.Items["body"]!)));
+
+        // Control endpoints for people and Pester: mint a subject token, queue a fault, count requests.
+        app.MapGet("/emulator/jwt", (string? aud, string? sub, string? alg) =>
+            Results.Json(new { token = MintJwt(new JwtSpec { Audience = aud == null ? null : new[] { aud }, Subject = sub ?? "emulator-subject", Algorithm = alg ?? "RS256" }) }));
+        app.MapPost("/emulator/faults", (HttpContext context) =>
+        {
+            var fault = JsonSerializer.Deserialize<FaultRequest>((string)context.Items["body"]!, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            if (fault == null)
+            {
+                return Results.BadRequest();
+            }
+
+            EnqueueFault(new Fault { Status = fault.Status, Body = fault.Body, RetryAfter = fault.RetryAfter, Drop = fault.Drop, DelayBeforeHeaders = TimeSpan.FromMilliseconds(fault.DelayMs) });
+            return Results.NoContent();
+        });
+        app.MapGet("/emulator/requests", () => Results.Json(new { count = State.RequestCount }));
+        app.MapGet("/emulator/info", () => Results.Json(new { tokenEndpoint = TokenEndpoint.ToString(), workloadProvider = EmulatorState.WorkloadProvider, workforceProvider = EmulatorState.WorkforceProvider }));
+    }
+
+    private sealed record FaultRequest(int? Status, string? Body, string? RetryAfter, bool Drop, int DelayMs);
+}
