@@ -28,10 +28,10 @@ namespace StsPowerShell.Core.Http
                 throw new ArgumentException("An absolute URL is required.", parameterName);
             }
 
-            var display = endpoint.GetLeftPart(UriPartial.Path);
+            var display = Display(endpoint);
             if (!string.IsNullOrEmpty(endpoint.UserInfo))
             {
-                throw new ArgumentException($"The URL for {display} carries user information; pass credentials as parameters, never in a URL.", parameterName);
+                throw new ArgumentException($"The URL {display} carries user information; pass credentials as parameters, never in a URL.", parameterName);
             }
 
             if (!string.IsNullOrEmpty(endpoint.Fragment))
@@ -51,6 +51,10 @@ namespace StsPowerShell.Core.Http
 
             throw new ArgumentException($"'{display}' is not allowed: credentials are sent only over https, or over http to a loopback address (127.0.0.1, ::1, localhost).", parameterName);
         }
+
+        /// <summary>Scheme, host, port and path only: what messages may show of a URL.</summary>
+        public static string Display(Uri endpoint) =>
+            endpoint.Scheme + "://" + endpoint.Authority + endpoint.AbsolutePath;
 
         /// <summary>True when the URL names this machine by a loopback address or 'localhost'.</summary>
         public static bool IsLoopback(Uri endpoint)

@@ -27,7 +27,7 @@ namespace StsPowerShell.Core.Http
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var request = createRequest();
-                var endpoint = new Uri(request.RequestUri!.GetLeftPart(UriPartial.Path));
+                var endpoint = new Uri(EndpointPolicy.Display(request.RequestUri!));
                 options.Logger?.Verbose($"{request.Method} {endpoint} (attempt {attempt} of {totalAttempts}, timeout {options.Timeout.TotalSeconds:0.###} s)");
                 var stopwatch = Stopwatch.StartNew();
                 using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -41,7 +41,7 @@ namespace StsPowerShell.Core.Http
                     if (status >= 300 && status < 400)
                     {
                         throw new StsResponseException(
-                            $"{endpoint} answered HTTP {status} ({response.ReasonPhrase}) redirecting to {response.Headers.Location?.GetLeftPart(UriPartial.Path) ?? "nowhere"}; redirects are not followed, so credentials never go to another address.",
+                            $"{endpoint} answered HTTP {status} ({response.ReasonPhrase}) redirecting to {(response.Headers.Location is Uri location && location.IsAbsoluteUri ? EndpointPolicy.Display(location) : response.Headers.Location?.OriginalString ?? "nowhere")}; redirects are not followed, so credentials never go to another address.",
                             status) { Endpoint = endpoint, Attempts = attempt };
                     }
 

@@ -1,0 +1,35 @@
+#Requires -Version 5.1
+<#
+.SYNOPSIS
+    Builds StsPowerShell into out/, and with -Test runs the xunit tests and then the Pester tests.
+.EXAMPLE
+    ./build.ps1                      # Debug build: out/StsPowerShell/<version>/
+.EXAMPLE
+    ./build.ps1 -Configuration Release -Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug',
+
+    # Runs xunit (dotnet test) and then Pester against the built module.
+    [switch] $Test
+)
+
+$ErrorActionPreference = 'Stop'
+Push-Location $PSScriptRoot
+try {
+    dotnet build --configuration $Configuration
+    if ($LASTEXITCODE -ne 0) { throw "dotnet build failed with exit code $LASTEXITCODE." }
+
+    if ($Test) {
+        dotnet test --configuration $Configuration --no-build
+        if ($LASTEXITCODE -ne 0) { throw "dotnet test failed with exit code $LASTEXITCODE." }
+
+        & (Join-Path $PSScriptRoot 'tests/Pester/Invoke-PesterTests.ps1') -Configuration $Configuration
+        if ($LASTEXITCODE -ne 0) { throw 'The Pester tests failed.' }
+    }
+}
+finally {
+    Pop-Location
+}
