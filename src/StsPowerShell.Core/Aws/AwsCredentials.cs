@@ -1,0 +1,47 @@
+using System;
+
+namespace StsPowerShell.Core.Aws
+{
+    /// <summary>AWS credentials: a key id, its secret, and a session token when they are temporary.</summary>
+    public sealed class AwsCredentials
+    {
+        /// <summary>Creates credentials.</summary>
+        /// <exception cref="ArgumentException">The key id or secret is empty.</exception>
+        public AwsCredentials(string accessKeyId, string secretAccessKey, string? sessionToken = null, DateTimeOffset? expiration = null, string source = "parameters")
+        {
+            if (string.IsNullOrWhiteSpace(accessKeyId))
+            {
+                throw new ArgumentException("An AWS access key id is required.", nameof(accessKeyId));
+            }
+
+            if (string.IsNullOrEmpty(secretAccessKey))
+            {
+                throw new ArgumentException("An AWS secret access key is required.", nameof(secretAccessKey));
+            }
+
+            AccessKeyId = accessKeyId.Trim();
+            SecretAccessKey = secretAccessKey;
+            SessionToken = string.IsNullOrEmpty(sessionToken) ? null : sessionToken;
+            Expiration = expiration;
+            Source = source;
+        }
+
+        /// <summary>The access key id (not a secret).</summary>
+        public string AccessKeyId { get; }
+
+        /// <summary>The secret access key.</summary>
+        public string SecretAccessKey { get; }
+
+        /// <summary>The session token of temporary credentials.</summary>
+        public string? SessionToken { get; }
+
+        /// <summary>When temporary credentials expire, if known.</summary>
+        public DateTimeOffset? Expiration { get; }
+
+        /// <summary>Where the credentials were found, for messages.</summary>
+        public string Source { get; }
+
+        /// <summary>Never reveals the secret or the session token.</summary>
+        public override string ToString() => $"AwsCredentials({AccessKeyId}{(SessionToken == null ? string.Empty : ", temporary")}, from {Source})";
+    }
+}
