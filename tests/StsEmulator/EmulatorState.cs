@@ -19,6 +19,8 @@ public sealed class EmulatorState : IDisposable
 
     public JwtKeys Keys { get; } = new();
 
+    public Aws.AwsSettings Aws { get; } = new();
+
     // Tests change these sets before requests, never during them, so plain sets suffice.
 
     /// <summary>Issuers whose JWTs the providers accept; the emulator's own base URL is added at start.</summary>

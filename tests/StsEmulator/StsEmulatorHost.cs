@@ -28,6 +28,9 @@ public sealed class StsEmulatorHost : IAsyncDisposable
 
     public Uri TokenEndpoint => new(BaseUrl + "/v1/token");
 
+    /// <summary>For AWS_CONTAINER_CREDENTIALS_FULL_URI.</summary>
+    public string ContainerCredentialsUrl => BaseUrl + "/container/credentials/task";
+
     public static async Task<StsEmulatorHost> StartAsync(int port = 0, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -95,6 +98,7 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         });
         app.UseMiddleware<FaultMiddleware>(State.Faults);
 
+        Aws.MetadataEndpoints.Map(app, State);
         app.MapPost("/v1/token", (Delegate)((HttpContext context) => Sts.TokenEndpoint.HandleAsync(context, State, (string)context.Items["body"]!)));
 
         // Control endpoints for people and Pester: mint a subject token, queue a fault, count requests.

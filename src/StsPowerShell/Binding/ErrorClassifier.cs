@@ -1,4 +1,5 @@
 using System;
+using StsPowerShell.Core.Aws;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Http;
 
@@ -18,6 +19,8 @@ namespace StsPowerShell.Binding
                     return ("StsOAuthError." + oauth.Error, OAuthCategory(oauth.Error));
                 case StsOAuthException http:
                     return ("StsHttpError." + http.StatusCode, http.StatusCode >= 500 || http.StatusCode == 429 ? "ResourceUnavailable" : "ProtocolError");
+                case AwsDiscoveryException discovery:
+                    return (discovery.Target == AwsDiscoveryTarget.Region ? "AwsRegionNotFound" : "AwsCredentialsNotFound", "ObjectNotFound");
                 case StsTimeoutException _:
                     return ("StsTimeout", "OperationTimeout");
                 case StsConnectionException _:

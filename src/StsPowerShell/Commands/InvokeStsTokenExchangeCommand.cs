@@ -141,7 +141,11 @@ namespace StsPowerShell.Commands
                 return;
             }
 
-            var response = Run(options, cancellation => client.ExchangeTokenAsync(request, cancellation));
+            var response = Run((logger, cancellation) =>
+            {
+                options.Logger = logger;
+                return client.ExchangeTokenAsync(request, cancellation);
+            });
             WriteObject(StsToken.FromResponse(response, client.TokenEndpoint, AsPlainText.IsPresent));
         }
     }

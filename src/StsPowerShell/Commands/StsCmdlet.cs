@@ -29,14 +29,14 @@ namespace StsPowerShell.Commands
         }
 
         /// <summary>
-        /// Runs <paramref name="work"/> and waits, writing the messages it logs through <paramref name="options"/>
-        /// as they come.
+        /// Runs <paramref name="work"/> off the pipeline thread and waits, writing the messages it sends to the
+        /// logger it is given as they come.
         /// </summary>
-        protected T Run<T>(StsHttpOptions options, Func<CancellationToken, Task<T>> work)
+        protected T Run<T>(Func<IStsLogger, CancellationToken, Task<T>> work)
         {
             using var messages = new BlockingCollection<LogMessage>();
-            options.Logger = new QueueLogger(messages);
-            var task = Task.Run(() => work(stopping.Token));
+            var logger = new QueueLogger(messages);
+            var task = Task.Run(() => work(logger, stopping.Token));
             task.ContinueWith(_ => messages.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             foreach (var message in messages.GetConsumingEnumerable())
             {

@@ -254,6 +254,17 @@ public static class TokenEndpoint
             return "jwt-subject";
         }
 
+        if (type == Aws4RequestType)
+        {
+            var failure = Aws.AwsTokenVerifier.Check(token, audience, state);
+            if (failure != null)
+            {
+                throw OAuthError.InvalidGrant(failure);
+            }
+
+            return "aws-subject";
+        }
+
         throw OAuthError.InvalidGrant($"The emulator cannot verify subject tokens of type {type}.");
     }
 

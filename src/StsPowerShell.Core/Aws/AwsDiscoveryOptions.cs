@@ -1,0 +1,93 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using StsPowerShell.Core.Http;
+
+namespace StsPowerShell.Core.Aws
+{
+    /// <summary>
+    /// What credential and region discovery reads: an environment (a snapshot, so tests never touch the
+    /// process's), the profile to use, and where the metadata services are.
+    /// </summary>
+    public sealed class AwsDiscoveryOptions
+    {
+        /// <summary>The EC2 instance metadata endpoint when AWS_EC2_METADATA_SERVICE_ENDPOINT is not set.</summary>
+        public const string DefaultMetadataEndpoint = "http://169.254.169.254";
+
+        /// <summary>The IPv6 EC2 instance metadata endpoint (AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6).</summary>
+        public const string DefaultMetadataEndpointIPv6 = "http://[fd00:ec2::254]";
+
+        /// <summary>The ECS container credentials host for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI.</summary>
+        public const string DefaultContainerHost = "http://169.254.170.2";
+
+        /// <summary>Creates options over a copy of <paramref name="environment"/>.</summary>
+        public AwsDiscoveryOptions(IDictionary<string, string?> environment)
+        {
+            Environment = new Dictionary<string, string?>(environment, StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>The environment variables discovery reads.</summary>
+        public IReadOnlyDictionary<string, string?> Environment { get; }
+
+        /// <summary>The profile (-ProfileName); AWS_PROFILE or 'default' when null.</summary>
+        public string? ProfileName { get; set; }
+
+        /// <summary>The shared credentials file (-ProfileLocation); AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials when null.</summary>
+        public string? ProfileLocation { get; set; }
+
+        /// <summary>The host that AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is relative to.</summary>
+        public string ContainerHost { get; set; } = DefaultContainerHost;
+
+        /// <summary>The time allowed each metadata or container request (default 1 s: these services answer at once or not at all).</summary>
+        public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+        /// <summary>The time allowed a credential_process (default 30 s).</summary>
+        public TimeSpan ProcessTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Where verbose and debug messages go.</summary>
+        public IStsLogger? Logger { get; set; }
+
+        /// <summary>The clock that decides whether credentials have expired.</summary>
+        public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+        /// <summary>Options over the current process environment.</summary>
+        public static AwsDiscoveryOptions FromProcessEnvironment()
+        {
+            var variables = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+            {
+                variables[(string)entry.Key] = entry.Value as string;
+            }
+
+            return new AwsDiscoveryOptions(variables);
+        }
+
+        /// <summary>An environment variable's value; empty counts as unset.</summary>
+        public string? Variable(string name) =>
+            Environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value!.Trim() : null;
+
+        /// <summary>The user's home folder, as the AWS tools find it.</summary>
+        internal string HomeDirectory =>
+            Variable("HOME") ?? Variable("USERPROFILE") ?? ((Variable("HOMEDRIVE") ?? string.Empty) + (Variable("HOMEPATH") ?? string.Empty));
+
+        /// <summary>The shared credentials file discovery reads.</summary>
+        public string CredentialsFile => ProfileLocation ?? Variable("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(HomeDirectory, ".aws", "credentials");
+
+        /// <summary>The shared config file discovery reads.</summary>
+        public string ConfigFile => Variable("AWS_CONFIG_FILE") ?? Path.Combine(HomeDirectory, ".aws", "config");
+
+        internal string EffectiveProfile => string.IsNullOrWhiteSpace(ProfileName) ? Variable("AWS_PROFILE") ?? "default" : ProfileName!.Trim();
+
+        internal bool ProfileWasNamed => !string.IsNullOrWhiteSpace(ProfileName) || Variable("AWS_PROFILE") != null;
+
+        internal StsHttpOptions MetadataHttpOptions() => new StsHttpOptions
+        {
+            Timeout = MetadataTimeout,
+            Retry = new RetryPolicy { MaximumRetryCount = 1, RetryInterval = TimeSpan.FromMilliseconds(200) },
+            MaximumResponseBytes = 64 * 1024,
+            Logger = Logger,
+            Clock = Clock,
+        };
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace StsPowerShell.Core.Aws
+{
+    /// <summary>
+    /// The shared credentials and config files (INI): sections <c>[name]</c> in the credentials file,
+    /// <c>[profile name]</c> or <c>[default]</c> in the config file; nested (indented) settings are skipped.
+    /// </summary>
+    public static class AwsSharedConfig
+    {
+        /// <summary>The settings of <paramref name="profile"/> from both files (the credentials file wins), or null when neither has it.</summary>
+        public static IReadOnlyDictionary<string, string>? ReadProfile(string credentialsFile, string configFile, string profile)
+        {
+            var fromConfig = Section(configFile, profile == "default" ? new[] { "default", "profile default" } : new[] { "profile " + profile });
+            var fromCredentials = Section(credentialsFile, new[] { profile });
+            if (fromConfig == null && fromCredentials == null)
+            {
+                return null;
+            }
+
+            var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var source in new[] { fromConfig, fromCredentials })
+            {
+                if (source == null)
+                {
+                    continue;
+                }
+
+                foreach (var setting in source)
+                {
+                    merged[setting.Key] = setting.Value;
+                }
+            }
+
+            return merged;
+        }
+
+        /// <summary>The profile names in a file, for completion (config-file "profile " prefixes removed).</summary>
+        public static IEnumerable<string> ProfileNames(string path)
+        {
+            if (!File.Exists(path))
+            {
+                yield break;
+            }
+
+            foreach (var line in File.ReadAllLines(path))
+            {
+                var trimmed = line.Trim();
+                if (trimmed.StartsWith("[", StringComparison.Ordinal) && trimmed.EndsWith("]", StringComparison.Ordinal))
+                {
+                    var name = trimmed.Substring(1, trimmed.Length - 2).Trim();
+                    yield return name.StartsWith("profile ", StringComparison.Ordinal) ? name.Substring("profile ".Length).Trim() : name;
+                }
+            }
+        }
+
+        /// <summary>Parses INI text into sections of settings.</summary>
+        public static Dictionary<string, Dictionary<string, string>> Parse(string text)
+        {
+            var sections = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+            Dictionary<string, string>? current = null;
+            foreach (var rawLine in text.Split('\n'))
+            {
+                var line = rawLine.TrimEnd('\r');
+                var trimmed = line.Trim();
+                if (trimmed.Length == 0 || trimmed[0] == '#' || trimmed[0] == ';')
+                {
+                    continue;
+                }
+
+                if (trimmed[0] == '[' && trimmed.EndsWith("]", StringComparison.Ordinal))
+                {
+                    var name = string.Join(" ", trimmed.Substring(1, trimmed.Length - 2).Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries));
+                    if (!sections.TryGetValue(name, out current))
+                    {
+                        current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                        sections[name] = current;
+                    }
+
+                    continue;
+                }
+
+                var equals = trimmed.IndexOf('=');
+                if (current == null || equals <= 0 || char.IsWhiteSpace(line[0]))
+                {
+                    continue;
+                }
+
+                current[trimmed.Substring(0, equals).Trim()] = trimmed.Substring(equals + 1).Trim();
+            }
+
+            return sections;
+        }
+
+        private static Dictionary<string, string>? Section(string path, IEnumerable<string> names)
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            var sections = Parse(File.ReadAllText(path));
+            foreach (var name in names)
+            {
+                if (sections.TryGetValue(name, out var section))
+                {
+                    return section;
+                }
+            }
+
+            return null;
+        }
+    }
+}
