@@ -1,0 +1,3 @@
+#!/bin/sh
+# Never answers in time: the test's process timeout must stop it.
+exec sleep 60

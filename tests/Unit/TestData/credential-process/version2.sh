@@ -1,0 +1,2 @@
+#!/bin/sh
+printf '{"Version":2,"AccessKeyId":"AKID","SecretAccessKey":"secret"}'
