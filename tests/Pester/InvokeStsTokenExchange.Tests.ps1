@@ -22,7 +22,7 @@ AfterAll {
 
 Describe 'The module' {
     It 'exports exactly its cmdlets' {
-        (Get-Command -Module StsPowerShell).Name | Should -Be @('Invoke-StsTokenExchange')
+        (Get-Command -Module StsPowerShell).Name | Sort-Object | Should -Be @('Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken')
     }
 
     It 'declares the output type' {
