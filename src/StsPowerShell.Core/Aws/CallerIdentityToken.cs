@@ -69,12 +69,12 @@ namespace StsPowerShell.Core.Aws
         {
             if (string.IsNullOrWhiteSpace(region) || !IsRegionName(region))
             {
-                throw new ArgumentException($"'{region}' is not an AWS region name such as us-east-1.", nameof(region));
+                throw new ArgumentException($"{MessageText.Quote(region)} is not an AWS region name such as us-east-1.", nameof(region));
             }
 
             if (string.IsNullOrWhiteSpace(audience) || !(audience.StartsWith("//", StringComparison.Ordinal) || audience.StartsWith("https://", StringComparison.Ordinal)))
             {
-                throw new ArgumentException($"'{audience}' is not a provider's full resource name such as //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>.", nameof(audience));
+                throw new ArgumentException($"{MessageText.Quote(audience)} is not a provider's full resource name such as //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>.", nameof(audience));
             }
 
             var urlText = endpoint == null

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Exchange
 {
     /// <summary>The parameters of an RFC 8693 §2.1 token exchange request.</summary>
@@ -85,7 +87,7 @@ namespace StsPowerShell.Core.Exchange
             {
                 if (!Uri.TryCreate(resource, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment))
                 {
-                    throw new ArgumentException($"'{resource}' is not a resource: RFC 8693 §2.1 requires an absolute URI without a fragment.", nameof(Resources));
+                    throw new ArgumentException($"{MessageText.Quote(resource)} is not a resource: RFC 8693 §2.1 requires an absolute URI without a fragment.", nameof(Resources));
                 }
             }
 
@@ -93,7 +95,7 @@ namespace StsPowerShell.Core.Exchange
             {
                 if (string.IsNullOrWhiteSpace(scope) || scope.IndexOf(' ') >= 0 || scope.IndexOf('"') >= 0 || scope.IndexOf('\\') >= 0)
                 {
-                    throw new ArgumentException($"'{scope}' is not a scope token: RFC 6749 §3.3 scopes are non-empty and contain no spaces, quotes or backslashes.", nameof(Scopes));
+                    throw new ArgumentException($"{MessageText.Quote(scope)} is not a scope token: RFC 6749 §3.3 scopes are non-empty and contain no spaces, quotes or backslashes.", nameof(Scopes));
                 }
             }
 
@@ -109,7 +111,7 @@ namespace StsPowerShell.Core.Exchange
             {
                 if (string.IsNullOrEmpty(header.Key) || !IsHttpToken(header.Key))
                 {
-                    throw new ArgumentException($"'{header.Key}' is not a valid HTTP header name (RFC 9110 §5.1 token).", nameof(AdditionalHeaders));
+                    throw new ArgumentException($"{MessageText.Quote(header.Key)} is not a valid HTTP header name (RFC 9110 §5.1 token).", nameof(AdditionalHeaders));
                 }
 
                 if (Array.Exists(ReservedHeaders, reserved => string.Equals(reserved, header.Key, StringComparison.OrdinalIgnoreCase)))

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Exchange
 {
     /// <summary>
@@ -74,7 +76,7 @@ namespace StsPowerShell.Core.Exchange
                 return trimmed;
             }
 
-            throw new ArgumentException($"'{trimmed}' is not a token type: expected an absolute URI such as '{Jwt}' or one of the short names {string.Join(", ", ShortNames)}.", parameterName);
+            throw new ArgumentException($"{MessageText.Quote(trimmed)} is not a token type: expected an absolute URI such as '{Jwt}' or one of the short names {string.Join(", ", ShortNames)}.", parameterName);
         }
     }
 }

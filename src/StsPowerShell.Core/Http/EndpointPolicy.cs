@@ -12,7 +12,7 @@ namespace StsPowerShell.Core.Http
         {
             if (string.IsNullOrWhiteSpace(endpoint) || !Uri.TryCreate(endpoint!.Trim(), UriKind.Absolute, out var uri))
             {
-                throw new ArgumentException($"'{endpoint}' is not an absolute URL; expected for example https://sts.googleapis.com/v1/token.", parameterName);
+                throw new ArgumentException($"{MessageText.Quote(endpoint)} is not an absolute URL; expected for example https://sts.googleapis.com/v1/token.", parameterName);
             }
 
             Validate(uri, parameterName);

@@ -16,6 +16,22 @@ public class CompletionTests
     }
 
     [Fact]
+    public void RegionsAndProfilesComplete()
+    {
+        Assert.Equal(new[] { "eu-west-1", "eu-west-2", "eu-west-3" }, CompletionCandidates.Matching(CompletionCandidates.AwsRegions, "eu-we").ToArray());
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, "[default]\n[profile build]\nregion = x\n[ci]\n");
+        try
+        {
+            Assert.Equal(new[] { "default", "build", "ci" }, StsPowerShell.Core.Aws.AwsSharedConfig.ProfileNames(path).ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void ScopesCompleteByTheirLastSegment()
     {
         Assert.Equal(

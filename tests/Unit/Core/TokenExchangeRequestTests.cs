@@ -59,11 +59,14 @@ public class TokenExchangeRequestTests
     }
 
     [Fact]
-    public void ErrorsNeverQuoteTheSubjectToken()
+    public void ATokenGivenInTheWrongPlaceIsNotQuotedInFull()
     {
+        var jwt = "eyJhbGciOiJSUzI1NiJ9." + new string('p', 200) + ".signature-part";
         var request = Valid();
-        request.SubjectTokenType = "eyJhbGciOiJSUzI1NiJ9.secret-looking";
+        request.SubjectTokenType = jwt;
         var error = Assert.Throws<ArgumentException>(request.Validate);
+        Assert.Contains("'eyJhbGciOiJS…' (236 characters) is not a token type", error.Message);
+        Assert.DoesNotContain("signature-part", error.Message);
         Assert.DoesNotContain("token-value", error.Message);
     }
 }
