@@ -10,7 +10,7 @@
     CompatiblePSEditions   = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('StsPowerShell.format.ps1xml')
-    CmdletsToExport        = @('Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken')
+    CmdletsToExport        = @('Get-AzurePipelinesIdToken', 'Get-GitHubActionsIdToken', 'Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken', 'New-GoogleServiceAccountAccessToken', 'New-GoogleServiceAccountIdToken')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
@@ -19,7 +19,7 @@
             Tags         = @('OAuth', 'TokenExchange', 'RFC8693', 'STS', 'Google', 'WorkloadIdentityFederation', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://github.com/StsPowerShell/StsPowerShell/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/StsPowerShell/StsPowerShell'
-            ReleaseNotes = 'First release: Invoke-StsTokenExchange (RFC 8693 exchange core) and New-AwsCallerIdentityToken (AWS to Google workload identity federation).'
+            ReleaseNotes = 'First release: Invoke-StsTokenExchange (RFC 8693), New-AwsCallerIdentityToken (AWS to Google), Get-AzurePipelinesIdToken and Get-GitHubActionsIdToken (CI OIDC tokens), New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken (impersonation).'
         }
     }
 }

@@ -8,6 +8,7 @@ namespace StsEmulator;
 public sealed class EmulatorState : IDisposable
 {
     public const string WorkloadProvider = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/emulator-pool/providers/emulator-oidc";
+    public const string DefaultServiceAccount = "deployer@emulator-project.iam.gserviceaccount.com";
     public const string WorkforceProvider = "//iam.googleapis.com/locations/global/workforcePools/emulator-workforce/providers/emulator-oidc";
 
     private readonly ConcurrentDictionary<string, IssuedToken> issuedTokens = new(StringComparer.Ordinal);
@@ -20,6 +21,14 @@ public sealed class EmulatorState : IDisposable
     public JwtKeys Keys { get; } = new();
 
     public Aws.AwsSettings Aws { get; } = new();
+
+    public Ci.CiSettings Ci { get; } = new();
+
+    /// <summary>Service accounts the IAM Credentials endpoints know.</summary>
+    public ISet<string> ServiceAccounts { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { DefaultServiceAccount };
+
+    /// <summary>Audiences every provider accepts in a JWT besides its own name (Azure DevOps' fixed audience).</summary>
+    public ISet<string> AllowedJwtAudiences { get; } = new HashSet<string>(StringComparer.Ordinal) { "api://AzureADTokenExchange" };
 
     // Tests change these sets before requests, never during them, so plain sets suffice.
 
@@ -40,10 +49,10 @@ public sealed class EmulatorState : IDisposable
 
     public int RequestCount => Volatile.Read(ref requestCount);
 
-    public string Issue(string scope, string subject)
+    public string Issue(string scope, string subject, TimeSpan? lifetime = null)
     {
         var token = "ya29.emulator." + Base64Url.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        issuedTokens[token] = new IssuedToken(Clock() + AccessTokenLifetime, scope, subject);
+        issuedTokens[token] = new IssuedToken(Clock() + (lifetime ?? AccessTokenLifetime), scope, subject);
         return token;
     }
 

@@ -14,13 +14,7 @@ for (var i = 0; i < args.Length - 1; i++)
 }
 
 await using var host = await StsEmulatorHost.StartAsync(port);
-Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
-{
-    baseUrl = host.BaseUrl,
-    tokenEndpoint = host.TokenEndpoint.ToString(),
-    workloadProvider = EmulatorState.WorkloadProvider,
-    mintJwt = host.BaseUrl + "/emulator/jwt",
-}));
+Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(host.Info()));
 Console.Error.WriteLine("StsEmulator is listening; press Ctrl+C to stop.");
 
 var stop = new TaskCompletionSource();

@@ -28,6 +28,12 @@ public sealed class StsEmulatorHost : IAsyncDisposable
 
     public Uri TokenEndpoint => new(BaseUrl + "/v1/token");
 
+    /// <summary>For SYSTEM_OIDCREQUESTURI.</summary>
+    public string AzureOidcRequestUri => BaseUrl + Ci.CiTokenEndpoints.AzurePath;
+
+    /// <summary>For ACTIONS_ID_TOKEN_REQUEST_URL (with GitHub's own query, as the runner sets it).</summary>
+    public string GitHubIdTokenRequestUrl => BaseUrl + Ci.CiTokenEndpoints.GitHubPath + "?api-version=2.0";
+
     /// <summary>For AWS_CONTAINER_CREDENTIALS_FULL_URI.</summary>
     public string ContainerCredentialsUrl => BaseUrl + "/container/credentials/task";
 
@@ -44,6 +50,8 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         host.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         state.TrustedIssuers.Add(host.BaseUrl);
+        state.TrustedIssuers.Add(host.BaseUrl + "/azure");
+        state.TrustedIssuers.Add(host.BaseUrl + "/github");
         return host;
     }
 
@@ -99,6 +107,8 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         app.UseMiddleware<FaultMiddleware>(State.Faults);
 
         Aws.MetadataEndpoints.Map(app, State);
+        Ci.CiTokenEndpoints.Map(app, this);
+        Iam.IamCredentialsEndpoints.Map(app, this);
         app.MapPost("/v1/token", (Delegate)((HttpContext context) => Sts.TokenEndpoint.HandleAsync(context, State, (string)context.Items["body"]!)));
 
         // Control endpoints for people and Pester: mint a subject token, queue a fault, count requests.
@@ -116,8 +126,25 @@ public sealed class StsEmulatorHost : IAsyncDisposable
             return Results.NoContent();
         });
         app.MapGet("/emulator/requests", () => Results.Json(new { count = State.RequestCount }));
-        app.MapGet("/emulator/info", () => Results.Json(new { tokenEndpoint = TokenEndpoint.ToString(), workloadProvider = EmulatorState.WorkloadProvider, workforceProvider = EmulatorState.WorkforceProvider }));
+        app.MapGet("/emulator/info", () => Results.Json(Info()));
     }
+
+    /// <summary>What a script needs to use the emulator (printed by dotnet run, served at /emulator/info).</summary>
+    public object Info() => new
+    {
+        baseUrl = BaseUrl,
+        tokenEndpoint = TokenEndpoint.ToString(),
+        workloadProvider = EmulatorState.WorkloadProvider,
+        workforceProvider = EmulatorState.WorkforceProvider,
+        mintJwt = BaseUrl + "/emulator/jwt",
+        azureOidcRequestUri = AzureOidcRequestUri,
+        azureSystemAccessToken = State.Ci.AzureSystemAccessToken,
+        azureServiceConnectionId = Ci.CiSettings.DefaultServiceConnectionId,
+        gitHubIdTokenRequestUrl = GitHubIdTokenRequestUrl,
+        gitHubIdTokenRequestToken = State.Ci.GitHubRequestToken,
+        serviceAccount = EmulatorState.DefaultServiceAccount,
+        iamCredentialsEndpoint = BaseUrl,
+    };
 
     private sealed record FaultRequest(int? Status, string? Body, string? RetryAfter, bool Drop, int DelayMs);
 }

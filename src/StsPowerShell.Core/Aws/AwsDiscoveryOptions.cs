@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using StsPowerShell.Core.Http;
@@ -22,9 +21,15 @@ namespace StsPowerShell.Core.Aws
         public const string DefaultContainerHost = "http://169.254.170.2";
 
         /// <summary>Creates options over a copy of <paramref name="environment"/>.</summary>
-        public AwsDiscoveryOptions(IDictionary<string, string?> environment)
+        public AwsDiscoveryOptions(IEnumerable<KeyValuePair<string, string?>> environment)
         {
-            Environment = new Dictionary<string, string?>(environment, StringComparer.OrdinalIgnoreCase);
+            var copy = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var variable in environment)
+            {
+                copy[variable.Key] = variable.Value;
+            }
+
+            Environment = copy;
         }
 
         /// <summary>The environment variables discovery reads.</summary>
@@ -52,20 +57,10 @@ namespace StsPowerShell.Core.Aws
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 
         /// <summary>Options over the current process environment.</summary>
-        public static AwsDiscoveryOptions FromProcessEnvironment()
-        {
-            var variables = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-            {
-                variables[(string)entry.Key] = entry.Value as string;
-            }
-
-            return new AwsDiscoveryOptions(variables);
-        }
+        public static AwsDiscoveryOptions FromProcessEnvironment() => new AwsDiscoveryOptions(EnvironmentVariables.FromProcess());
 
         /// <summary>An environment variable's value; empty counts as unset.</summary>
-        public string? Variable(string name) =>
-            Environment.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value!.Trim() : null;
+        public string? Variable(string name) => EnvironmentVariables.Get(Environment, name);
 
         /// <summary>The user's home folder, as the AWS tools find it.</summary>
         internal string HomeDirectory =>

@@ -1,6 +1,8 @@
 using System;
 using StsPowerShell.Core.Aws;
 using StsPowerShell.Core.Exchange;
+using StsPowerShell.Core.Google;
+using StsPowerShell.Core.Oidc;
 using StsPowerShell.Core.Http;
 
 namespace StsPowerShell.Binding
@@ -19,6 +21,16 @@ namespace StsPowerShell.Binding
                     return ("StsOAuthError." + oauth.Error, OAuthCategory(oauth.Error));
                 case StsOAuthException http:
                     return ("StsHttpError." + http.StatusCode, http.StatusCode >= 500 || http.StatusCode == 429 ? "ResourceUnavailable" : "ProtocolError");
+                case GoogleApiException google:
+                    return (google.Status == null ? "GoogleApiHttpError." + google.StatusCode : "GoogleApiError." + google.Status, GoogleCategory(google.Status, google.StatusCode));
+                case IdTokenUnavailableException unavailable:
+                    return ("IdTokenUnavailable." + unavailable.Source, unavailable.StatusCode switch
+                    {
+                        null => "ObjectNotFound",
+                        401 or 403 => "AuthenticationError",
+                        404 or 400 => "ObjectNotFound",
+                        _ => "ResourceUnavailable",
+                    });
                 case AwsDiscoveryException discovery:
                     return (discovery.Target == AwsDiscoveryTarget.Region ? "AwsRegionNotFound" : "AwsCredentialsNotFound", "ObjectNotFound");
                 case StsTimeoutException _:
@@ -31,6 +43,29 @@ namespace StsPowerShell.Binding
                     return ("InvalidParameter." + (argument.ParamName ?? "Unknown"), "InvalidArgument");
                 default:
                     return ("StsUnexpectedError", "NotSpecified");
+            }
+        }
+
+        // google.rpc.Code names, as the IAM Credentials API sends them.
+        private static string GoogleCategory(string? status, int statusCode)
+        {
+            switch (status)
+            {
+                case "PERMISSION_DENIED":
+                    return "PermissionDenied";
+                case "UNAUTHENTICATED":
+                    return "AuthenticationError";
+                case "NOT_FOUND":
+                    return "ObjectNotFound";
+                case "INVALID_ARGUMENT":
+                case "FAILED_PRECONDITION":
+                    return "InvalidArgument";
+                case "RESOURCE_EXHAUSTED":
+                    return "QuotaExceeded";
+                case "UNAVAILABLE":
+                    return "ResourceUnavailable";
+                default:
+                    return statusCode >= 500 ? "ResourceUnavailable" : "ProtocolError";
             }
         }
 

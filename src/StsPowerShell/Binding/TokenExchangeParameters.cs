@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Security;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
@@ -61,6 +62,12 @@ namespace StsPowerShell.Binding
 
         public ClientAuthenticationMethod ClientAuthentication { get; set; } = ClientAuthenticationMethod.Basic;
 
+        /// <summary>The project billed for a workforce pool exchange without client credentials (Google's userProject).</summary>
+        public string? WorkforcePoolUserProject { get; set; }
+
+        /// <summary>What the mapping decided that a person should hear about, for -Verbose.</summary>
+        public IList<string> Notes { get; } = new List<string>();
+
         public int TimeoutSec { get; set; } = 30;
 
         public int MaximumRetryCount { get; set; } = 3;
@@ -96,6 +103,7 @@ namespace StsPowerShell.Binding
                 }
             }
 
+            ApplyWorkforcePoolUserProject(request);
             try
             {
                 request.Validate();
@@ -118,6 +126,29 @@ namespace StsPowerShell.Binding
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             Retry = new RetryPolicy { MaximumRetryCount = MaximumRetryCount, RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec) },
         };
+
+        // As Google's libraries do: userProject only for workforce pools, and only without client credentials
+        // (with them, the client's project is billed).
+        private void ApplyWorkforcePoolUserProject(TokenExchangeRequest request)
+        {
+            if (string.IsNullOrWhiteSpace(WorkforcePoolUserProject))
+            {
+                return;
+            }
+
+            if (!request.Audiences.Any(GooglePoolProvider.IsWorkforcePoolProvider))
+            {
+                throw new ArgumentException("It applies only to workforce pool providers (//iam.googleapis.com/locations/global/workforcePools/<pool>/providers/<provider>); Google refuses userProject for workload identity pools.", "WorkforcePoolUserProject");
+            }
+
+            if (!string.IsNullOrEmpty(ClientId))
+            {
+                Notes.Add("Not sending userProject: with client credentials, Google bills the client's project.");
+                return;
+            }
+
+            request.Options = GooglePoolProvider.WithUserProject(request.Options, WorkforcePoolUserProject!.Trim());
+        }
 
         private string? OptionsJson()
         {

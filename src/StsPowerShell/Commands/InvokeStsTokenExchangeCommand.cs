@@ -65,6 +65,11 @@ namespace StsPowerShell.Commands
         [Parameter]
         public object? Options { get; set; }
 
+        /// <summary>For a workforce pool provider without client credentials: the project billed (Google's userProject option).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? WorkforcePoolUserProject { get; set; }
+
         /// <summary>Extra HTTP headers.</summary>
         [Parameter]
         public IDictionary? AdditionalHeader { get; set; }
@@ -117,6 +122,7 @@ namespace StsPowerShell.Commands
                 Scope = Scope,
                 RequestedTokenType = RequestedTokenType,
                 Options = PSObjectValues.Unwrap(Options),
+                WorkforcePoolUserProject = WorkforcePoolUserProject,
                 AdditionalHeader = AdditionalHeader,
                 GrantType = GrantType,
                 ClientId = ClientCredential?.UserName,
@@ -141,12 +147,17 @@ namespace StsPowerShell.Commands
                 return;
             }
 
+            foreach (var note in parameters.Notes)
+            {
+                WriteVerbose(note);
+            }
+
             var response = Run((logger, cancellation) =>
             {
                 options.Logger = logger;
                 return client.ExchangeTokenAsync(request, cancellation);
             });
-            WriteObject(StsToken.FromResponse(response, client.TokenEndpoint, AsPlainText.IsPresent));
+            WriteObject(StsToken.FromResponse(response, client.TokenEndpoint, AsPlainText.IsPresent, request.Scopes.Count == 0 ? null : string.Join(" ", request.Scopes)));
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Globalization;
 using StsPowerShell.Binding;
 using StsPowerShell.Core.Exchange;
+using StsPowerShell.Core.Google;
 
 namespace StsPowerShell
 {
@@ -44,19 +45,14 @@ namespace StsPowerShell
         public override string ToString() =>
             $"{IssuedTokenType ?? "token"} ({TokenType ?? "no token type"}), expires {ExpiresOn?.ToString("u", CultureInfo.InvariantCulture) ?? "at an unstated time"}";
 
-        /// <summary>The PowerShell view of a core response.</summary>
-        public static StsToken FromResponse(TokenExchangeResponse response, Uri tokenEndpoint, bool asPlainText)
+        /// <summary>
+        /// The PowerShell view of a core response. When the server states no scope, the requested one was granted
+        /// (RFC 6749 §5.1), so that is recorded.
+        /// </summary>
+        public static StsToken FromResponse(TokenExchangeResponse response, Uri tokenEndpoint, bool asPlainText, string? requestedScope = null)
         {
-            var token = new StsToken
-            {
-                AccessToken = asPlainText ? response.AccessToken : SecretText.ToSecureString(response.AccessToken),
-                IssuedTokenType = response.IssuedTokenType,
-                TokenType = response.TokenType,
-                ExpiresIn = response.ExpiresIn,
-                ExpiresOn = response.ExpiresOn,
-                Scope = response.Scope,
-                TokenEndpoint = tokenEndpoint,
-            };
+            var token = Create(response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresOn, string.IsNullOrEmpty(response.Scope) ? requestedScope : response.Scope, tokenEndpoint, asPlainText);
+            token.ExpiresIn = response.ExpiresIn;
             if (response.RefreshToken != null)
             {
                 token.RefreshToken = asPlainText ? response.RefreshToken : SecretText.ToSecureString(response.RefreshToken);
@@ -69,5 +65,19 @@ namespace StsPowerShell
 
             return token;
         }
+
+        /// <summary>The PowerShell view of a token the IAM Credentials API issued.</summary>
+        public static StsToken FromServiceAccountToken(ServiceAccountToken issued, string issuedTokenType, string tokenType, string? scope, Uri endpoint, bool asPlainText) =>
+            Create(issued.Token, issuedTokenType, tokenType, issued.ExpiresOn, scope, endpoint, asPlainText);
+
+        private static StsToken Create(string value, string? issuedTokenType, string? tokenType, DateTimeOffset? expiresOn, string? scope, Uri endpoint, bool asPlainText) => new StsToken
+        {
+            AccessToken = asPlainText ? value : SecretText.ToSecureString(value),
+            IssuedTokenType = issuedTokenType,
+            TokenType = tokenType,
+            ExpiresOn = expiresOn,
+            Scope = scope,
+            TokenEndpoint = endpoint,
+        };
     }
 }

@@ -13,7 +13,7 @@ public static class JwtVerifier
     public static readonly TimeSpan MaximumLifetime = TimeSpan.FromHours(48);
 
     /// <summary>Null when the token is acceptable; otherwise why not, in words for error_description.</summary>
-    public static string? Check(string token, JwtKeys keys, ISet<string> trustedIssuers, string audience, DateTimeOffset now)
+    public static string? Check(string token, JwtKeys keys, ISet<string> trustedIssuers, string audience, ISet<string> allowedAudiences, DateTimeOffset now)
     {
         var parts = token.Split('.');
         if (parts.Length != 3)
@@ -102,7 +102,7 @@ public static class JwtVerifier
             return "The JWT has no sub claim.";
         }
 
-        if (!AudienceMatches(payload, audience))
+        if (!AudienceMatches(payload, audience, allowedAudiences))
         {
             return $"The JWT's aud does not match the provider '{audience}'.";
         }
@@ -110,15 +110,15 @@ public static class JwtVerifier
         return null;
     }
 
-    // A workload pool provider accepts its own full resource name with the https: prefix by default.
-    private static bool AudienceMatches(JsonElement payload, string audience)
+    // A provider accepts its own full resource name, with or without the https: prefix, and its allowed audiences.
+    private static bool AudienceMatches(JsonElement payload, string audience, ISet<string> allowedAudiences)
     {
         if (!payload.TryGetProperty("aud", out var aud))
         {
             return false;
         }
 
-        var accepted = new[] { audience, "https:" + audience };
+        var accepted = new[] { audience, "https:" + audience }.Concat(allowedAudiences).ToArray();
         return aud.ValueKind switch
         {
             JsonValueKind.String => accepted.Contains(aud.GetString()),

@@ -245,7 +245,7 @@ public static class TokenEndpoint
     {
         if (type is JwtType or IdTokenType)
         {
-            var failure = JwtVerifier.Check(token, state.Keys, state.TrustedIssuers, audience, state.Clock());
+            var failure = JwtVerifier.Check(token, state.Keys, state.TrustedIssuers, audience, state.AllowedJwtAudiences, state.Clock());
             if (failure != null)
             {
                 throw OAuthError.InvalidGrant(failure);

@@ -51,6 +51,9 @@ public class ErrorClassifierTests
         Assert.Equal(("StsInvalidResponse", "InvalidResult"), ErrorClassifier.Classify(new StsResponseException("r", 200)));
         Assert.Equal(("InvalidParameter.Scope", "InvalidArgument"), ErrorClassifier.Classify(new ArgumentException("x", "Scope")));
         Assert.Equal(("StsUnexpectedError", "NotSpecified"), ErrorClassifier.Classify(new InvalidOperationException()));
+        Assert.Equal(("IdTokenUnavailable.AzurePipelines", "ObjectNotFound"), ErrorClassifier.Classify(new StsPowerShell.Core.Oidc.IdTokenUnavailableException("AzurePipelines", "m")));
+        Assert.Equal(("IdTokenUnavailable.GitHubActions", "AuthenticationError"), ErrorClassifier.Classify(new StsPowerShell.Core.Oidc.IdTokenUnavailableException("GitHubActions", "m", 403)));
+        Assert.Equal(("AwsRegionNotFound", "ObjectNotFound"), ErrorClassifier.Classify(new StsPowerShell.Core.Aws.AwsDiscoveryException(StsPowerShell.Core.Aws.AwsDiscoveryTarget.Region, "m", Array.Empty<string>())));
     }
 
     [Fact]

@@ -1,0 +1,105 @@
+using System.Text.Json;
+
+namespace StsPowerShell.Core.Http
+{
+    /// <summary>
+    /// What a non-2xx answer says, read once for every kind of endpoint: RFC 6749 §5.2's flat
+    /// <c>{"error", "error_description", "error_uri"}</c>, Google APIs' <c>{"error": {"status", "message"}}</c>, or
+    /// the raw body. Known secrets are masked in all of it.
+    /// </summary>
+    public sealed class RemoteError
+    {
+        private const int MaximumQuotedBodyLength = 2048;
+
+        private RemoteError(string? code, string? description, string? uri, string? rawBody, string rawMessage)
+        {
+            Code = code;
+            Description = description;
+            Uri = uri;
+            RawBody = rawBody;
+            RawMessage = rawMessage;
+        }
+
+        /// <summary>The error code (<c>invalid_grant</c>, <c>PERMISSION_DENIED</c>), or null when the body had none.</summary>
+        public string? Code { get; }
+
+        /// <summary>The server's description of the error.</summary>
+        public string? Description { get; }
+
+        /// <summary>A page about the error, when the server gave one.</summary>
+        public string? Uri { get; }
+
+        /// <summary>The body (redacted, at most 2048 characters) when it held no error code.</summary>
+        public string? RawBody { get; }
+
+        /// <summary>The message for a body without an error code: status, reason and the body itself.</summary>
+        public string RawMessage { get; }
+
+        /// <summary>Reads <paramref name="result"/>.</summary>
+        public static RemoteError Read(HttpResult result, SecretRedactor redactor)
+        {
+            if (TryRead(result.Body, out var code, out var description, out var uri))
+            {
+                return new RemoteError(redactor.Redact(code), description == null ? null : redactor.Redact(description), uri == null ? null : redactor.Redact(uri), null, string.Empty);
+            }
+
+            var body = redactor.Redact(result.Body.Trim());
+            if (body.Length > MaximumQuotedBodyLength)
+            {
+                body = body.Substring(0, MaximumQuotedBodyLength) + "…";
+            }
+
+            var message = $"{result.Endpoint} answered HTTP {result.StatusCode} ({result.ReasonPhrase}) after {result.Attempts} attempt(s) with {(body.Length == 0 ? "an empty body" : body)}";
+            return new RemoteError(null, null, null, body, message);
+        }
+
+        private static bool TryRead(string body, out string code, out string? description, out string? uri)
+        {
+            code = string.Empty;
+            description = null;
+            uri = null;
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error))
+                {
+                    return false;
+                }
+
+                if (error.ValueKind == JsonValueKind.String)
+                {
+                    code = error.GetString() ?? string.Empty;
+                    description = Text(root, "error_description");
+                    uri = Text(root, "error_uri");
+                }
+                else if (error.ValueKind == JsonValueKind.Object)
+                {
+                    code = Text(error, "status") ?? Text(error, "code") ?? string.Empty;
+                    description = Text(error, "message");
+                }
+
+                return code.Length > 0;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        private static string? Text(JsonElement element, string name)
+        {
+            if (!element.TryGetProperty(name, out var value))
+            {
+                return null;
+            }
+
+            return value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            };
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
+
+namespace StsPowerShell.Core.Oidc
+{
+    /// <summary>
+    /// The header and registered claims of a JWT, decoded without verifying anything: for showing what a token
+    /// says and for diagnosis. Errors never quote the token.
+    /// </summary>
+    public sealed class JwtClaims
+    {
+        private JwtClaims()
+        {
+        }
+
+        /// <summary>The <c>alg</c> header.</summary>
+        public string? Algorithm { get; private set; }
+
+        /// <summary>The <c>kid</c> header.</summary>
+        public string? KeyId { get; private set; }
+
+        /// <summary><c>iss</c>.</summary>
+        public string? Issuer { get; private set; }
+
+        /// <summary><c>sub</c>.</summary>
+        public string? Subject { get; private set; }
+
+        /// <summary><c>aud</c>, as a list whether the token holds a string or an array.</summary>
+        public IReadOnlyList<string> Audiences { get; private set; } = Array.Empty<string>();
+
+        /// <summary><c>iat</c>.</summary>
+        public DateTimeOffset? IssuedAt { get; private set; }
+
+        /// <summary><c>exp</c>.</summary>
+        public DateTimeOffset? ExpiresOn { get; private set; }
+
+        /// <summary><c>nbf</c>.</summary>
+        public DateTimeOffset? NotBefore { get; private set; }
+
+        /// <summary>Decodes <paramref name="jwt"/>.</summary>
+        /// <exception cref="FormatException">It is not a JWS compact serialization with JSON header and payload.</exception>
+        public static JwtClaims Decode(string jwt)
+        {
+            var parts = jwt.Split('.');
+            if (parts.Length != 3)
+            {
+                throw new FormatException($"The token is not a JWT: it has {parts.Length} dot-separated parts, not 3.");
+            }
+
+            using var header = ParsePart(parts[0], "header");
+            using var payload = ParsePart(parts[1], "payload");
+            return new JwtClaims
+            {
+                Algorithm = Text(header.RootElement, "alg"),
+                KeyId = Text(header.RootElement, "kid"),
+                Issuer = Text(payload.RootElement, "iss"),
+                Subject = Text(payload.RootElement, "sub"),
+                Audiences = ReadAudiences(payload.RootElement),
+                IssuedAt = Time(payload.RootElement, "iat"),
+                ExpiresOn = Time(payload.RootElement, "exp"),
+                NotBefore = Time(payload.RootElement, "nbf"),
+            };
+        }
+
+        private static JsonDocument ParsePart(string part, string name)
+        {
+            JsonDocument document;
+            try
+            {
+                var padded = part.Replace('-', '+').Replace('_', '/');
+                padded += new string('=', (4 - (padded.Length % 4)) % 4);
+                document = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)));
+            }
+            catch (Exception e) when (e is JsonException || e is FormatException)
+            {
+                throw new FormatException($"The token is not a JWT: its {name} is not base64url-encoded JSON.");
+            }
+
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                throw new FormatException($"The token is not a JWT: its {name} is not a JSON object.");
+            }
+
+            return document;
+        }
+
+        private static IReadOnlyList<string> ReadAudiences(JsonElement payload)
+        {
+            if (!payload.TryGetProperty("aud", out var aud))
+            {
+                return Array.Empty<string>();
+            }
+
+            if (aud.ValueKind == JsonValueKind.String)
+            {
+                return new[] { aud.GetString()! };
+            }
+
+            var list = new List<string>();
+            if (aud.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in aud.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.String)
+                    {
+                        list.Add(item.GetString()!);
+                    }
+                }
+            }
+
+            return list;
+        }
+
+        private static string? Text(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        private static DateTimeOffset? Time(JsonElement element, string name) =>
+            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds)
+            && seconds >= -62135596800 && seconds <= 253402300799
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : (DateTimeOffset?)null;
+    }
+}
