@@ -2,7 +2,8 @@
 <#
 .SYNOPSIS
     The README's quick start, run against the local STS emulator instead of Google: builds the module,
-    starts the emulator on 127.0.0.1, gets an OIDC token from it and exchanges it with Invoke-StsTokenExchange.
+    starts the emulator on 127.0.0.1, and runs the Azure Pipelines chain (OIDC token, exchange, service
+    account impersonation) against the emulator's token services.
 #>
 [CmdletBinding()]
 param()
@@ -18,22 +19,26 @@ Import-Module (Join-Path $root "out/StsPowerShell/$version/StsPowerShell.psd1") 
 Import-Module (Join-Path $root 'tests/Pester/TestStsEmulator.psm1') -Force
 
 $emulator = Start-TestStsEmulator
+$saved = @{ SYSTEM_OIDCREQUESTURI = $env:SYSTEM_OIDCREQUESTURI; SYSTEM_ACCESSTOKEN = $env:SYSTEM_ACCESSTOKEN }
 try {
-    Write-Host "STS emulator at $($emulator.TokenEndpoint)"
+    Write-Host "STS emulator at $($emulator.baseUrl)"
 
-    # In a real pipeline this JWT comes from Azure DevOps, GitHub Actions or your identity provider.
-    $oidcToken = New-TestJwt -Emulator $emulator
+    # What an Azure Pipelines agent sets for the job (the pipeline maps System.AccessToken).
+    $env:SYSTEM_OIDCREQUESTURI = $emulator.azureOidcRequestUri
+    $env:SYSTEM_ACCESSTOKEN = $emulator.azureSystemAccessToken
 
-    # The quick start: exchange it for a Google-style federated access token.
-    $token = Invoke-StsTokenExchange -TokenEndpoint $emulator.TokenEndpoint `
-        -SubjectToken $oidcToken -SubjectTokenType jwt `
-        -Audience $emulator.WorkloadProvider `
-        -Scope https://www.googleapis.com/auth/cloud-platform -Verbose
-    $token | Format-List
+    # The README's quick start, with the emulator's endpoints in place of Google's.
+    $oidc = Get-AzurePipelinesIdToken -ServiceConnectionId $emulator.azureServiceConnectionId
+    $oidc | Format-List
 
-    # The token pipes into the next exchange (here: the same STS, as a downscoping step would).
-    $token | Invoke-StsTokenExchange -TokenEndpoint $emulator.TokenEndpoint | Format-Table
+    $federated = $oidc | Invoke-StsTokenExchange -TokenEndpoint $emulator.tokenEndpoint `
+        -Audience $emulator.workloadProvider -Scope cloud-platform -Verbose
+    $federated | Format-List
+
+    $federated | New-GoogleServiceAccountAccessToken -ServiceAccount $emulator.serviceAccount `
+        -IamCredentialsEndpoint $emulator.iamCredentialsEndpoint | Format-Table
 }
 finally {
+    foreach ($entry in $saved.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
     Stop-TestStsEmulator -Emulator $emulator
 }

@@ -22,7 +22,7 @@ AfterAll {
 
 Describe 'The module' {
     It 'exports exactly its cmdlets' {
-        (Get-Command -Module StsPowerShell).Name | Sort-Object | Should -Be @('Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken')
+        (Get-Command -Module StsPowerShell).Name | Sort-Object | Should -Be @('Get-AzurePipelinesIdToken', 'Get-GitHubActionsIdToken', 'Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken', 'New-GoogleServiceAccountAccessToken', 'New-GoogleServiceAccountIdToken')
     }
 
     It 'declares the output type' {

@@ -18,13 +18,10 @@ function Start-TestStsEmulator {
         throw "The STS emulator did not report that it was listening."
     }
 
+    # baseUrl, tokenEndpoint, workloadProvider, workforceProvider, azureOidcRequestUri, azureSystemAccessToken,
+    # azureServiceConnectionId, gitHubIdTokenRequestUrl, gitHubIdTokenRequestToken, serviceAccount, iamCredentialsEndpoint.
     $info = $ready.Result | ConvertFrom-Json
-    [pscustomobject]@{
-        Process          = $process
-        BaseUrl          = $info.baseUrl
-        TokenEndpoint    = $info.tokenEndpoint
-        WorkloadProvider = $info.workloadProvider
-    }
+    $info | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
 }
 
 function Stop-TestStsEmulator {

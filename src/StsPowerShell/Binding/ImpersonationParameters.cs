@@ -53,8 +53,9 @@ namespace StsPowerShell.Binding
             var endpoint = ToEndpoint();
             var bearer = Bearer();
             var client = new IamCredentialsClient(endpoint, options);
-            var issued = await Rename(() => client.GenerateAccessTokenAsync(bearer, ServiceAccount, Scope, LifetimeSec is int seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null, Delegate, cancellationToken)).ConfigureAwait(false);
-            return StsToken.FromServiceAccountToken(issued, TokenTypes.AccessToken, "Bearer", string.Join(" ", Scope), endpoint, asPlainText);
+            var scopes = Scope.Select(GoogleScopes.Expand).ToArray();
+            var issued = await Rename(() => client.GenerateAccessTokenAsync(bearer, ServiceAccount, scopes, LifetimeSec is int seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null, Delegate, cancellationToken)).ConfigureAwait(false);
+            return StsToken.FromServiceAccountToken(issued, TokenTypes.AccessToken, "Bearer", string.Join(" ", scopes), endpoint, asPlainText);
         }
 
         public async Task<StsToken> GenerateIdTokenAsync(string audience, bool includeEmail, StsHttpOptions options, bool asPlainText, CancellationToken cancellationToken)

@@ -94,6 +94,7 @@ namespace StsPowerShell.Binding
             AddAll(request.Audiences, Audience);
             AddAll(request.Resources, Resource);
             AddAll(request.Scopes, Scope);
+            ExpandGoogleScopes(request);
             if (AdditionalHeader != null)
             {
                 foreach (DictionaryEntry header in AdditionalHeader)
@@ -126,6 +127,20 @@ namespace StsPowerShell.Binding
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             Retry = new RetryPolicy { MaximumRetryCount = MaximumRetryCount, RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec) },
         };
+
+        // -Scope cloud-platform means Google's cloud-platform scope, but only in a request that goes to Google.
+        private void ExpandGoogleScopes(TokenExchangeRequest request)
+        {
+            if (!Uri.TryCreate(TokenEndpoint, UriKind.Absolute, out var endpoint) || !GoogleScopes.IsGoogleRequest(endpoint, request.Audiences))
+            {
+                return;
+            }
+
+            for (var i = 0; i < request.Scopes.Count; i++)
+            {
+                request.Scopes[i] = GoogleScopes.Expand(request.Scopes[i]);
+            }
+        }
 
         // As Google's libraries do: userProject only for workforce pools, and only without client credentials
         // (with them, the client's project is billed).

@@ -7,17 +7,6 @@ namespace StsPowerShell.Completion
     /// <summary>The values completers offer, and the matching rule, kept apart from PowerShell types for testing.</summary>
     internal static class CompletionCandidates
     {
-        public static readonly string[] GoogleScopes =
-        {
-            "https://www.googleapis.com/auth/cloud-platform",
-            "https://www.googleapis.com/auth/cloud-platform.read-only",
-            "https://www.googleapis.com/auth/iam",
-            "https://www.googleapis.com/auth/devstorage.read_only",
-            "https://www.googleapis.com/auth/devstorage.read_write",
-            "https://www.googleapis.com/auth/userinfo.email",
-            "openid",
-        };
-
         public static readonly string[] AwsRegions =
         {
             "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",

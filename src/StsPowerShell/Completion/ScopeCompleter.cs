@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Generic;
+using StsPowerShell.Core.Google;
 
 namespace StsPowerShell.Completion
 {
@@ -7,6 +8,6 @@ namespace StsPowerShell.Completion
     public sealed class ScopeCompleter : CandidateCompleter
     {
         /// <inheritdoc />
-        protected override IEnumerable<string> Candidates(IDictionary fakeBoundParameters) => CompletionCandidates.GoogleScopes;
+        protected override IEnumerable<string> Candidates(IDictionary fakeBoundParameters) => GoogleScopes.Common;
     }
 }

@@ -36,6 +36,6 @@ public class CompletionTests
     {
         Assert.Equal(
             new[] { "https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/cloud-platform.read-only" },
-            CompletionCandidates.Matching(CompletionCandidates.GoogleScopes, "cloud").ToArray());
+            CompletionCandidates.Matching(StsPowerShell.Core.Google.GoogleScopes.Common, "cloud").ToArray());
     }
 }

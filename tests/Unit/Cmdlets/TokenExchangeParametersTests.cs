@@ -76,6 +76,19 @@ public class TokenExchangeParametersTests
         Assert.Equal(TimeSpan.FromSeconds(2), options.Retry.RetryInterval);
     }
 
+    [Theory]
+    [InlineData("https://sts.googleapis.com/v1/token", "urn:example:any", "https://www.googleapis.com/auth/cloud-platform")]
+    [InlineData("http://127.0.0.1:1/v1/token", "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q", "https://www.googleapis.com/auth/cloud-platform")]
+    [InlineData("https://sts.example.com/token", "urn:example:any", "cloud-platform")]
+    public void GoogleShortScopesExpandOnlyInRequestsToGoogle(string endpoint, string audience, string expected)
+    {
+        var parameters = Minimal();
+        parameters.TokenEndpoint = endpoint;
+        parameters.Audience = new[] { audience };
+        parameters.Scope = new[] { "cloud-platform", "custom.scope" };
+        Assert.Equal(new[] { expected, "custom.scope" }, parameters.ToRequest().Scopes);
+    }
+
     [Fact]
     public void OptionsAsJsonTextPassThroughUnchanged()
     {
