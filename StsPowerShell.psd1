@@ -14,6 +14,13 @@
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
+    FileList               = @(
+        'StsPowerShell.psd1', 'StsPowerShell.dll', 'StsPowerShell.Core.dll', 'StsPowerShell.format.ps1xml',
+        'en-US/StsPowerShell.dll-Help.xml', 'en-US/about_StsPowerShell.help.txt',
+        'dependencies/Microsoft.Bcl.AsyncInterfaces.dll', 'dependencies/System.Buffers.dll', 'dependencies/System.Memory.dll',
+        'dependencies/System.Numerics.Vectors.dll', 'dependencies/System.Runtime.CompilerServices.Unsafe.dll',
+        'dependencies/System.Text.Encodings.Web.dll', 'dependencies/System.Text.Json.dll', 'dependencies/System.Threading.Tasks.Extensions.dll'
+    )
     PrivateData            = @{
         PSData = @{
             Tags         = @('OAuth', 'TokenExchange', 'RFC8693', 'STS', 'Google', 'WorkloadIdentityFederation', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')

@@ -7,7 +7,24 @@ namespace StsPowerShell.Commands
 {
     /// <summary>
     /// <para type="synopsis">Gets the OIDC token Azure DevOps issues to the running pipeline job for a workload identity federation service connection.</para>
+    /// <para type="description">POSTs to SYSTEM_OIDCREQUESTURI with api-version 7.1 and the service connection id, authorized by the job's System.AccessToken, and writes the JWT as an StsPowerShell.OidcSubjectToken: the token as a SecureString, with its issuer, subject, audience and expiry shown. It pipes into Invoke-StsTokenExchange.</para>
+    /// <para type="description">The pipeline must map System.AccessToken into the task's environment (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)); the error says so when it is missing.</para>
     /// </summary>
+    /// <example title="Azure Pipelines to a Google service account">
+    /// <code>
+    /// Get-AzurePipelinesIdToken -ServiceConnectionId $env:SERVICE_CONNECTION_ID |
+    ///     Invoke-StsTokenExchange -Audience $provider -Scope cloud-platform |
+    ///     New-GoogleServiceAccountAccessToken -ServiceAccount deployer@my-project.iam.gserviceaccount.com
+    /// </code>
+    /// <para>The whole chain, in one pipeline.</para>
+    /// </example>
+    /// <example title="See what the token says">
+    /// <code>
+    /// Get-AzurePipelinesIdToken -ServiceConnectionId 6b2a1d3e-8c4f-4b7a-9e0d-1f2a3b4c5d6e | Format-List
+    /// </code>
+    /// <para>Shows the issuer, subject (sc://org/project/connection) and audience to configure the Google provider with.</para>
+    /// </example>
+    /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/examples/azure-pipelines.yml">Azure Pipelines example</seealso>
     [Cmdlet(VerbsCommon.Get, "AzurePipelinesIdToken")]
     [OutputType(typeof(OidcSubjectToken))]
     public sealed class GetAzurePipelinesIdTokenCommand : StsCmdlet

@@ -8,7 +8,30 @@ namespace StsPowerShell.Commands
 {
     /// <summary>
     /// <para type="synopsis">Signs an AWS GetCallerIdentity request as a subject token for Google's STS (workload identity federation from AWS).</para>
+    /// <para type="description">Builds the POST https://sts.&lt;region&gt;.amazonaws.com?Action=GetCallerIdentity&amp;Version=2011-06-15 request Google's STS expects, signs it with AWS Signature Version 4 (host, x-amz-date, x-amz-security-token for temporary credentials, and x-goog-cloud-target-resource naming -Audience), and writes it URL-encoded as an StsPowerShell.AwsSubjectToken that pipes into Invoke-StsTokenExchange.</para>
+    /// <para type="description">Credentials come from -AccessKey/-SecretKey/-SessionToken or -Credential, else, as the AWS tools find them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, the shared credentials and config files (static keys or credential_process), ECS/EKS container credentials, then EC2 instance metadata with IMDSv2. The region comes from -Region, AWS_REGION, AWS_DEFAULT_REGION, the profile, then instance metadata. When nothing yields credentials the error lists every source tried.</para>
     /// </summary>
+    /// <example title="From an EC2 instance, ECS task or Lambda to a Google access token">
+    /// <code>
+    /// New-AwsCallerIdentityToken -Audience //iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/aws/providers/aws |
+    ///     Invoke-StsTokenExchange -Scope cloud-platform
+    /// </code>
+    /// <para>Finds the instance's role credentials and region, signs, and exchanges the token at Google's STS.</para>
+    /// </example>
+    /// <example title="With a named profile, from a runbook">
+    /// <code>
+    /// New-AwsCallerIdentityToken -Audience $provider -ProfileName build -Region eu-west-1 -Verbose
+    /// </code>
+    /// <para>Verbose output says which source the credentials came from, never the secret.</para>
+    /// </example>
+    /// <example title="With AWS.Tools credentials">
+    /// <code>
+    /// New-AwsCallerIdentityToken -Audience $provider -Credential (Get-AWSCredential -ProfileName build) -Region us-east-1
+    /// </code>
+    /// <para>Any object with GetCredentials(), such as AWS.Tools' credentials, or a PSCredential holding the key id and secret.</para>
+    /// </example>
+    /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/README.md">StsPowerShell README</seealso>
+    /// <seealso href="https://cloud.google.com/iam/docs/workload-identity-federation-with-other-clouds">Workload identity federation with AWS</seealso>
     [Cmdlet(VerbsCommon.New, "AwsCallerIdentityToken", DefaultParameterSetName = DiscoverySet)]
     [OutputType(typeof(AwsSubjectToken))]
     public sealed class NewAwsCallerIdentityTokenCommand : StsCmdlet

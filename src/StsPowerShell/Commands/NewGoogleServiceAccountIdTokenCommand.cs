@@ -5,7 +5,22 @@ namespace StsPowerShell.Commands
 {
     /// <summary>
     /// <para type="synopsis">Gets an OIDC ID token for a Google service account by impersonation (IAM Credentials generateIdToken), authorized by a federated token.</para>
+    /// <para type="description">Calls the IAM Credentials API's generateIdToken for -ServiceAccount and -Audience with the federated token piped from Invoke-StsTokenExchange (or given with -AccessToken), and writes the ID token as an StsPowerShell.StsToken whose IssuedTokenType is urn:ietf:params:oauth:token-type:id_token.</para>
     /// </summary>
+    /// <example title="Call a Cloud Run service">
+    /// <code>
+    /// $id = $federated | New-GoogleServiceAccountIdToken -ServiceAccount invoker@p.iam.gserviceaccount.com -Audience https://svc-abc.a.run.app
+    /// Invoke-RestMethod https://svc-abc.a.run.app/ -Authentication Bearer -Token $id.AccessToken
+    /// </code>
+    /// <para>The ID token authenticates to a service that checks Google-signed ID tokens.</para>
+    /// </example>
+    /// <example title="With the email claim">
+    /// <code>
+    /// $federated | New-GoogleServiceAccountIdToken -ServiceAccount invoker@p.iam.gserviceaccount.com -Audience my-client-id -IncludeEmail -AsPlainText
+    /// </code>
+    /// <para>Adds email and email_verified to the token.</para>
+    /// </example>
+    /// <seealso href="https://cloud.google.com/iam/docs/reference/credentials/rest/v1/projects.serviceAccounts/generateIdToken">generateIdToken</seealso>
     [Cmdlet(VerbsCommon.New, "GoogleServiceAccountIdToken", DefaultParameterSetName = "FederatedToken")]
     [OutputType(typeof(StsToken))]
     public sealed class NewGoogleServiceAccountIdTokenCommand : ServiceAccountImpersonationCmdlet

@@ -33,6 +33,7 @@ namespace StsPowerShell.Commands
         public string[] Delegate { get; set; } = new string[0];
 
         /// <summary>The IAM Credentials API endpoint (another universe domain, or an emulator).</summary>
+        /// <value>https://iamcredentials.googleapis.com</value>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string IamCredentialsEndpoint { get; set; } = IamCredentialsClient.DefaultEndpoint;

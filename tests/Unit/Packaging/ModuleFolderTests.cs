@@ -25,11 +25,20 @@ public class ModuleFolderTests
             .Select(f => Path.GetRelativePath(Folder, f).Replace('\\', '/'))
             .OrderBy(f => f, StringComparer.Ordinal)
             .ToArray();
-        var expected = new[] { "StsPowerShell.Core.dll", "StsPowerShell.dll", "StsPowerShell.format.ps1xml", "StsPowerShell.psd1" }
+        var expected = new[] { "StsPowerShell.Core.dll", "StsPowerShell.dll", "StsPowerShell.format.ps1xml", "StsPowerShell.psd1", "en-US/StsPowerShell.dll-Help.xml", "en-US/about_StsPowerShell.help.txt" }
             .Concat(DependencyResolver.AssemblyNames.Select(n => $"dependencies/{n}.dll"))
             .OrderBy(f => f, StringComparer.Ordinal)
             .ToArray();
         Assert.Equal(expected, files);
+    }
+
+    [Fact]
+    public void TheManifestFileListIsExactlyTheFolder()
+    {
+        var files = Directory.GetFiles(Folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Folder, f).Replace('\\', '/')).OrderBy(f => f, StringComparer.Ordinal);
+        var listed = Regex.Match(Manifest, @"FileList\s*=\s*@\(([^)]*)\)", RegexOptions.Singleline).Groups[1].Value
+            .Split(',').Select(s => s.Trim().Trim('\'')).Where(s => s.Length > 0).OrderBy(s => s, StringComparer.Ordinal);
+        Assert.Equal(files, listed);
     }
 
     [Fact]
