@@ -6,6 +6,8 @@
     ./build.ps1                      # Debug build: out/StsPowerShell/<version>/
 .EXAMPLE
     ./build.ps1 -Configuration Release -Test
+.EXAMPLE
+    ./build.ps1 -Configuration Release -Package   # out/Release/packages/StsPowerShell.<version>.nupkg
 #>
 [CmdletBinding()]
 param(
@@ -13,7 +15,10 @@ param(
     [string] $Configuration = 'Debug',
 
     # Runs xunit (dotnet test) and then Pester against the built module.
-    [switch] $Test
+    [switch] $Test,
+
+    # Writes the PowerShell Gallery package; the same as `dotnet build packaging/StsPowerShell.Package.csproj -c <Configuration>`.
+    [switch] $Package
 )
 
 $ErrorActionPreference = 'Stop'
@@ -28,6 +33,11 @@ try {
 
         & (Join-Path $PSScriptRoot 'tests/Pester/Invoke-PesterTests.ps1') -Configuration $Configuration
         if ($LASTEXITCODE -ne 0) { throw 'The Pester tests failed.' }
+    }
+
+    if ($Package) {
+        dotnet build (Join-Path $PSScriptRoot 'packaging/StsPowerShell.Package.csproj') --configuration $Configuration
+        if ($LASTEXITCODE -ne 0) { throw "Packing failed with exit code $LASTEXITCODE." }
     }
 }
 finally {
