@@ -10,7 +10,10 @@
     CompatiblePSEditions   = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('StsPowerShell.format.ps1xml')
-    CmdletsToExport        = @('Get-AzurePipelinesIdToken', 'Get-GitHubActionsIdToken', 'Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken', 'New-GoogleServiceAccountAccessToken', 'New-GoogleServiceAccountIdToken')
+    CmdletsToExport        = @(
+        'Get-AzurePipelinesIdToken', 'Get-GitHubActionsIdToken', 'Get-GoogleExternalAccountToken', 'Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken',
+        'New-GoogleAccessBoundaryRule', 'New-GoogleDownscopedAccessToken', 'New-GoogleServiceAccountAccessToken', 'New-GoogleServiceAccountIdToken', 'Test-StsSubjectToken'
+    )
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
@@ -26,7 +29,7 @@
             Tags         = @('OAuth', 'TokenExchange', 'RFC8693', 'STS', 'Google', 'WorkloadIdentityFederation', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://github.com/StsPowerShell/StsPowerShell/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/StsPowerShell/StsPowerShell'
-            ReleaseNotes = 'First release: Invoke-StsTokenExchange (RFC 8693), New-AwsCallerIdentityToken (AWS to Google), Get-AzurePipelinesIdToken and Get-GitHubActionsIdToken (CI OIDC tokens), New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken (impersonation).'
+            ReleaseNotes = 'First release: Invoke-StsTokenExchange (RFC 8693), New-AwsCallerIdentityToken (AWS to Google), Get-AzurePipelinesIdToken and Get-GitHubActionsIdToken (CI OIDC tokens), New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken (impersonation), Get-GoogleExternalAccountToken (external_account files, session reuse), New-GoogleAccessBoundaryRule and New-GoogleDownscopedAccessToken (downscoping), Test-StsSubjectToken (diagnosis).'
         }
     }
 }

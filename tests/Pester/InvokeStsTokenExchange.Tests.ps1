@@ -22,7 +22,7 @@ AfterAll {
 
 Describe 'The module' {
     It 'exports exactly its cmdlets' {
-        (Get-Command -Module StsPowerShell).Name | Sort-Object | Should -Be @('Get-AzurePipelinesIdToken', 'Get-GitHubActionsIdToken', 'Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken', 'New-GoogleServiceAccountAccessToken', 'New-GoogleServiceAccountIdToken')
+        (Get-Command -Module StsPowerShell).Name | Sort-Object | Should -Be @('Get-AzurePipelinesIdToken', 'Get-GitHubActionsIdToken', 'Get-GoogleExternalAccountToken', 'Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken', 'New-GoogleAccessBoundaryRule', 'New-GoogleDownscopedAccessToken', 'New-GoogleServiceAccountAccessToken', 'New-GoogleServiceAccountIdToken', 'Test-StsSubjectToken')
     }
 
     It 'declares the output type' {

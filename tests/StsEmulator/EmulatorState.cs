@@ -49,10 +49,10 @@ public sealed class EmulatorState : IDisposable
 
     public int RequestCount => Volatile.Read(ref requestCount);
 
-    public string Issue(string scope, string subject, TimeSpan? lifetime = null)
+    public string Issue(string scope, string subject, TimeSpan? lifetime = null, string? boundary = null)
     {
         var token = "ya29.emulator." + Base64Url.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        issuedTokens[token] = new IssuedToken(Clock() + (lifetime ?? AccessTokenLifetime), scope, subject);
+        issuedTokens[token] = new IssuedToken(Clock() + (lifetime ?? AccessTokenLifetime), scope, subject, boundary);
         return token;
     }
 
@@ -90,5 +90,6 @@ public sealed class EmulatorState : IDisposable
 
     public void Dispose() => Keys.Dispose();
 
-    public sealed record IssuedToken(DateTimeOffset ExpiresOn, string Scope, string Subject);
+    /// <summary>A token the STS issued; Boundary is the credential access boundary JSON it carries, if any.</summary>
+    public sealed record IssuedToken(DateTimeOffset ExpiresOn, string Scope, string Subject, string? Boundary = null);
 }

@@ -125,6 +125,17 @@ public sealed class StsEmulatorHost : IAsyncDisposable
             EnqueueFault(new Fault { Status = fault.Status, Body = fault.Body, RetryAfter = fault.RetryAfter, Drop = fault.Drop, DelayBeforeHeaders = TimeSpan.FromMilliseconds(fault.DelayMs) });
             return Results.NoContent();
         });
+        // A url credential source: like Azure instance metadata, it answers only with the Metadata header.
+        app.MapGet("/subject-token", (HttpContext context, string? format, string? aud) =>
+        {
+            if (context.Request.Headers["Metadata"] != "true")
+            {
+                return Results.Json(new { error = "missing_header", error_description = "The Metadata: true header is required." }, statusCode: 400);
+            }
+
+            var jwt = MintJwt(new JwtSpec { Audience = aud == null ? null : new[] { aud } });
+            return format == "json" ? Results.Json(new { access_token = jwt, token_type = "Bearer" }) : Results.Text(jwt);
+        });
         app.MapGet("/emulator/requests", () => Results.Json(new { count = State.RequestCount }));
         app.MapGet("/emulator/info", () => Results.Json(Info()));
     }

@@ -28,10 +28,14 @@ namespace StsPowerShell.Core.Aws
         public async Task<AwsCredentials> FindCredentialsAsync(CancellationToken cancellationToken = default)
         {
             var tried = new List<string>();
-            var found = FromEnvironment(tried)
-                ?? await FromProfileAsync(tried, cancellationToken).ConfigureAwait(false)
-                ?? await FromContainerAsync(tried, cancellationToken).ConfigureAwait(false)
-                ?? await FromInstanceMetadataAsync(tried, cancellationToken).ConfigureAwait(false);
+            var found = FromEnvironment(tried);
+            if (found == null && options.UseSharedFilesAndContainers)
+            {
+                found = await FromProfileAsync(tried, cancellationToken).ConfigureAwait(false)
+                    ?? await FromContainerAsync(tried, cancellationToken).ConfigureAwait(false);
+            }
+
+            found ??= await FromInstanceMetadataAsync(tried, cancellationToken).ConfigureAwait(false);
             if (found == null)
             {
                 throw new AwsDiscoveryException(AwsDiscoveryTarget.Credentials, "No AWS credentials were found.", tried);
@@ -57,13 +61,16 @@ namespace StsPowerShell.Core.Aws
                 tried.Add($"{variable}: not set");
             }
 
-            var profile = AwsSharedConfig.ReadProfile(options.CredentialsFile, options.ConfigFile, options.EffectiveProfile);
-            if (profile != null && profile.TryGetValue("region", out var profileRegion) && !string.IsNullOrWhiteSpace(profileRegion))
+            if (options.UseSharedFilesAndContainers)
             {
-                return Found(profileRegion, $"profile '{options.EffectiveProfile}'");
-            }
+                var profile = AwsSharedConfig.ReadProfile(options.CredentialsFile, options.ConfigFile, options.EffectiveProfile);
+                if (profile != null && profile.TryGetValue("region", out var profileRegion) && !string.IsNullOrWhiteSpace(profileRegion))
+                {
+                    return Found(profileRegion, $"profile '{options.EffectiveProfile}'");
+                }
 
-            tried.Add($"profile '{options.EffectiveProfile}' in {options.ConfigFile}: no region");
+                tried.Add($"profile '{options.EffectiveProfile}' in {options.ConfigFile}: no region");
+            }
             var client = Metadata(tried);
             if (client != null)
             {

@@ -41,6 +41,12 @@ namespace StsPowerShell.Core.Aws
         /// <summary>The shared credentials file (-ProfileLocation); AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials when null.</summary>
         public string? ProfileLocation { get; set; }
 
+        /// <summary>
+        /// Whether the shared files and container credentials are sources (true, as the AWS tools do). Google's
+        /// aws1 credential source reads only the environment and instance metadata, and sets this false.
+        /// </summary>
+        public bool UseSharedFilesAndContainers { get; set; } = true;
+
         /// <summary>The host that AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is relative to.</summary>
         public string ContainerHost { get; set; } = DefaultContainerHost;
 

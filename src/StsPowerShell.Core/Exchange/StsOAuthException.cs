@@ -9,6 +9,16 @@ namespace StsPowerShell.Core.Exchange
     /// </summary>
     public sealed class StsOAuthException : StsException
     {
+        private StsOAuthException(string message, int statusCode, StsOAuthException original)
+            : base(message, original)
+        {
+            StatusCode = statusCode;
+            Error = original.Error;
+            ErrorDescription = original.ErrorDescription;
+            ErrorUri = original.ErrorUri;
+            RawBody = original.RawBody;
+        }
+
         private StsOAuthException(string message, int statusCode, RemoteError error)
             : base(message)
         {
@@ -33,6 +43,21 @@ namespace StsPowerShell.Core.Exchange
 
         /// <summary>The body (redacted, at most 2048 characters) when it was not an OAuth error.</summary>
         public string? RawBody { get; }
+
+        /// <summary>
+        /// The same error with the subject-token requirements that failed appended, so an invalid_grant says
+        /// what to fix; the original is kept as the inner exception.
+        /// </summary>
+        public StsOAuthException WithFailedChecks(System.Collections.Generic.IEnumerable<string> failedChecks)
+        {
+            var list = string.Join("; ", failedChecks);
+            if (list.Length == 0)
+            {
+                return this;
+            }
+
+            return new StsOAuthException($"{Message} Subject token checks that fail: {list}.", StatusCode, this) { Endpoint = Endpoint, Attempts = Attempts };
+        }
 
         /// <summary>Builds the exception from a non-2xx response, in the form <c>Error code &lt;error&gt;: &lt;description&gt; - &lt;uri&gt;</c>.</summary>
         public static StsOAuthException FromResponse(HttpResult result, SecretRedactor redactor)

@@ -52,6 +52,18 @@ namespace StsPowerShell.Core.Http
             throw new ArgumentException($"'{display}' is not allowed: credentials are sent only over https, or over http to a loopback address (127.0.0.1, ::1, localhost).", parameterName);
         }
 
+        /// <summary>True for plain http to a link-local cloud metadata address (169.254.0.0/16, fd00:ec2::254).</summary>
+        public static bool IsLinkLocalMetadata(Uri endpoint)
+        {
+            if (endpoint.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(endpoint.DnsSafeHost, out var address))
+            {
+                return false;
+            }
+
+            var bytes = address.GetAddressBytes();
+            return (bytes.Length == 4 && bytes[0] == 169 && bytes[1] == 254) || address.Equals(IPAddress.Parse("fd00:ec2::254"));
+        }
+
         /// <summary>Scheme, host, port and path only: what messages may show of a URL.</summary>
         public static string Display(Uri endpoint) =>
             endpoint.Scheme + "://" + endpoint.Authority + endpoint.AbsolutePath;

@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 
 namespace StsPowerShell.Core.Http
@@ -7,6 +8,19 @@ namespace StsPowerShell.Core.Http
     {
         private const int MaximumQuotedLength = 64;
         private const int QuotedPrefixLength = 12;
+
+        /// <summary>The message of <paramref name="error"/> without the runtime's "(Parameter 'x')" suffix.</summary>
+        public static string Reason(ArgumentException error)
+        {
+            if (string.IsNullOrEmpty(error.ParamName))
+            {
+                return error.Message;
+            }
+
+            // The runtime formats the suffix its own way (.NET Framework and .NET differ); ask it.
+            var suffix = new ArgumentException(string.Empty, error.ParamName).Message;
+            return error.Message.EndsWith(suffix, StringComparison.Ordinal) ? error.Message.Substring(0, error.Message.Length - suffix.Length) : error.Message;
+        }
 
         /// <summary>The value in quotes, or its first characters and its length when it is long.</summary>
         public static string Quote(string? value)

@@ -31,6 +31,10 @@ namespace StsPowerShell.Binding
                         404 or 400 => "ObjectNotFound",
                         _ => "ResourceUnavailable",
                     });
+                case ExternalAccountConfigurationException _:
+                    return ("ExternalAccountConfigurationInvalid", "InvalidData");
+                case SubjectTokenSourceException source:
+                    return ("SubjectTokenUnavailable." + source.Kind, "ResourceUnavailable");
                 case AwsDiscoveryException discovery:
                     return (discovery.Target == AwsDiscoveryTarget.Region ? "AwsRegionNotFound" : "AwsCredentialsNotFound", "ObjectNotFound");
                 case StsTimeoutException _:

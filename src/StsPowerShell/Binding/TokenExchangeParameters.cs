@@ -7,6 +7,8 @@ using System.Security;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
 using StsPowerShell.Core.Http;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace StsPowerShell.Binding
 {
@@ -70,6 +72,12 @@ namespace StsPowerShell.Binding
 
         public int TimeoutSec { get; set; } = 30;
 
+        /// <summary>Reuse a session token from an identical earlier exchange while it is fresh.</summary>
+        public bool ReuseToken { get; set; }
+
+        /// <summary>With ReuseToken: get a fresh token regardless.</summary>
+        public bool Force { get; set; }
+
         public int MaximumRetryCount { get; set; } = 3;
 
         public int RetryIntervalSec { get; set; } = 1;
@@ -120,6 +128,39 @@ namespace StsPowerShell.Binding
         /// <summary>The client credentials, when a client id was given.</summary>
         public ClientAuthentication? ToClientAuthentication() =>
             string.IsNullOrEmpty(ClientId) ? null : new ClientAuthentication(ClientId!, ClientSecret == null ? null : SecretText.ToPlainText(ClientSecret), ClientAuthentication);
+
+        /// <summary>
+        /// Sends the exchange, through the session cache when asked. Google's invalid_grant gets the
+        /// subject-token checks that fail appended, so it says what to fix.
+        /// </summary>
+        public async Task<(IssuedToken Token, bool Reused)> ExchangeAsync(StsClient client, TokenExchangeRequest request, TokenCache cache, Func<DateTimeOffset> clock, CancellationToken cancellationToken)
+        {
+            async Task<IssuedToken> Exchange(CancellationToken cancellation)
+            {
+                try
+                {
+                    var response = await client.ExchangeTokenAsync(request, cancellation).ConfigureAwait(false);
+                    var scope = string.IsNullOrEmpty(response.Scope) ? (request.Scopes.Count == 0 ? null : string.Join(" ", request.Scopes)) : response.Scope;
+                    return new IssuedToken(response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresOn, scope, client.TokenEndpoint);
+                }
+                catch (StsOAuthException e) when (e.Error == "invalid_grant" && GoogleScopes.IsGoogleRequest(client.TokenEndpoint, request.Audiences))
+                {
+                    var failed = SubjectTokenChecker.Check(request.SubjectToken!, request.SubjectTokenType!, request.Audiences.FirstOrDefault(), clock()).Where(c => !c.Passed).Select(c => c.ToString());
+                    throw e.WithFailedChecks(failed);
+                }
+            }
+
+            if (!ReuseToken)
+            {
+                return (await Exchange(cancellationToken).ConfigureAwait(false), false);
+            }
+
+            var key = TokenCache.Key(
+                "exchange", client.TokenEndpoint.ToString(), client.ClientAuthentication?.ClientId, client.ClientAuthentication?.ClientSecret, request.GrantType,
+                request.SubjectToken, request.SubjectTokenType, request.ActorToken, request.ActorTokenType, string.Join(" ", request.Audiences), string.Join(" ", request.Resources),
+                string.Join(" ", request.Scopes), request.RequestedTokenType, request.Options, string.Join(";", request.AdditionalHeaders.OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase).Select(h => h.Key + "=" + h.Value)));
+            return await cache.GetAsync(key, Force, Exchange, cancellationToken).ConfigureAwait(false);
+        }
 
         /// <summary>Timeout and retry settings, as Invoke-RestMethod names them.</summary>
         public StsHttpOptions ToHttpOptions() => new StsHttpOptions

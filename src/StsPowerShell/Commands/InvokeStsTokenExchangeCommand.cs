@@ -139,6 +139,14 @@ namespace StsPowerShell.Commands
         [ValidateRange(0, 60)]
         public int RetryIntervalSec { get; set; } = 1;
 
+        /// <summary>Reuses the token of an identical earlier exchange in this session until five minutes before it expires.</summary>
+        [Parameter]
+        public SwitchParameter ReuseToken { get; set; }
+
+        /// <summary>With -ReuseToken, gets a fresh token even when the session holds one that is still valid.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Returns the tokens as plain strings instead of SecureString.</summary>
         [Parameter]
         public SwitchParameter AsPlainText { get; set; }
@@ -167,6 +175,8 @@ namespace StsPowerShell.Commands
                 TimeoutSec = TimeoutSec,
                 MaximumRetryCount = MaximumRetryCount,
                 RetryIntervalSec = RetryIntervalSec,
+                ReuseToken = ReuseToken.IsPresent,
+                Force = Force.IsPresent,
             };
 
             var options = parameters.ToHttpOptions();
@@ -188,12 +198,17 @@ namespace StsPowerShell.Commands
                 WriteVerbose(note);
             }
 
-            var response = Run((logger, cancellation) =>
+            var (token, reused) = Run((logger, cancellation) =>
             {
                 options.Logger = logger;
-                return client.ExchangeTokenAsync(request, cancellation);
+                return parameters.ExchangeAsync(client, request, TokenCache.Shared, () => DateTimeOffset.UtcNow, cancellation);
             });
-            WriteObject(StsToken.FromResponse(response, client.TokenEndpoint, AsPlainText.IsPresent, request.Scopes.Count == 0 ? null : string.Join(" ", request.Scopes)));
+            if (reused)
+            {
+                WriteVerbose("Reusing the session's token from an identical exchange; -Force gets a fresh one.");
+            }
+
+            WriteObject(StsToken.FromIssued(token, AsPlainText.IsPresent));
         }
     }
 }

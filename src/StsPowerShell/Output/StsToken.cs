@@ -70,6 +70,10 @@ namespace StsPowerShell
         public static StsToken FromServiceAccountToken(ServiceAccountToken issued, string issuedTokenType, string tokenType, string? scope, Uri endpoint, bool asPlainText) =>
             Create(issued.Token, issuedTokenType, tokenType, issued.ExpiresOn, scope, endpoint, asPlainText);
 
+        /// <summary>The PowerShell view of a (possibly cached) issued token.</summary>
+        public static StsToken FromIssued(IssuedToken issued, bool asPlainText) =>
+            Create(issued.Token, issued.IssuedTokenType, issued.TokenType, issued.ExpiresOn, issued.Scope, issued.Endpoint, asPlainText);
+
         private static StsToken Create(string value, string? issuedTokenType, string? tokenType, DateTimeOffset? expiresOn, string? scope, Uri endpoint, bool asPlainText) => new StsToken
         {
             AccessToken = asPlainText ? value : SecretText.ToSecureString(value),

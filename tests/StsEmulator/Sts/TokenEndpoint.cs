@@ -153,6 +153,7 @@ public static class TokenEndpoint
 
         CheckOptions(fields["options"], client, fields["audience"]);
         var scope = fields["scope"] ?? string.Empty;
+        var boundary = AccessBoundary.Read(fields["options"]);
         string subject;
         if (ExternalCredentialTypes.Contains(subjectTokenType))
         {
@@ -172,6 +173,11 @@ public static class TokenEndpoint
                 throw OAuthError.InvalidGrant("The access token is invalid or expired.");
             }
 
+            if (boundary != null && issued.Boundary != null)
+            {
+                throw OAuthError.InvalidGrant("The access token already carries a credential access boundary; another cannot be applied.");
+            }
+
             subject = issued.Subject;
             if (string.IsNullOrWhiteSpace(scope))
             {
@@ -179,13 +185,24 @@ public static class TokenEndpoint
             }
         }
 
+        if (boundary != null && ExternalCredentialTypes.Contains(subjectTokenType))
+        {
+            throw OAuthError.InvalidRequest("A credential access boundary applies to a Google access token, not an external credential.");
+        }
+
         var response = new Dictionary<string, object>
         {
-            ["access_token"] = state.Issue(scope, subject),
+            ["access_token"] = state.Issue(scope, subject, boundary: boundary),
             ["issued_token_type"] = AccessTokenType,
             ["token_type"] = "Bearer",
-            ["expires_in"] = (long)state.AccessTokenLifetime.TotalSeconds,
         };
+
+        // As Google does, a downscoped token's lifetime is left unstated: it is the source token's.
+        if (boundary == null)
+        {
+            response["expires_in"] = (long)state.AccessTokenLifetime.TotalSeconds;
+        }
+
         return Results.Json(response);
     }
 

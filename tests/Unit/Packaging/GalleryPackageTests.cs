@@ -78,8 +78,8 @@ public class GalleryPackageTests
             Assert.Contains(tag, tags);
         }
 
-        var cmdlets = Regex.Match(Manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value.Split(',').Select(c => c.Trim().Trim('\'')).ToList();
-        Assert.Equal(6, cmdlets.Count);
+        var cmdlets = Regex.Match(Manifest, @"CmdletsToExport\s*=\s*@\(([^)]*)\)").Groups[1].Value.Split(',').Select(c => c.Trim().Trim('\'')).Where(c => c.Length > 0).ToList();
+        Assert.Equal(10, cmdlets.Count);
         Assert.All(cmdlets, c =>
         {
             Assert.Contains("PSCmdlet_" + c, tags);

@@ -103,7 +103,7 @@ public class ModuleFolderTests
     {
         var format = XDocument.Load(Path.Combine(Folder, "StsPowerShell.format.ps1xml"));
         var types = format.Descendants("TypeName").Select(t => t.Value).Distinct().ToArray();
-        var publicTypes = PublicTypeNames(Path.Combine(Folder, "StsPowerShell.dll"));
+        var publicTypes = PublicTypeNames(Path.Combine(Folder, "StsPowerShell.dll")).Concat(PublicTypeNames(Path.Combine(Folder, "StsPowerShell.Core.dll"))).ToList();
         Assert.NotEmpty(types);
         Assert.All(types, t => Assert.Contains(t, publicTypes));
         var shown = format.Descendants("PropertyName").Select(p => p.Value).ToArray();

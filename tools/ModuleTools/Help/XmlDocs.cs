@@ -9,13 +9,23 @@ namespace ModuleTools.Help;
 /// type="synopsis"&gt; and &lt;para type="description"&gt; in the summary, &lt;example title="…"&gt; with &lt;code&gt;
 /// and &lt;para&gt;, &lt;seealso href="…"&gt;, &lt;remarks&gt; for notes. On a parameter: the summary, and &lt;value&gt; for its default.
 /// </summary>
-public sealed partial class XmlDocs(XDocument document)
+public sealed partial class XmlDocs(params XDocument[] documents)
 {
-    private readonly Dictionary<string, XElement> members = document.Descendants("member")
+    private readonly Dictionary<string, XElement> members = documents.SelectMany(d => d.Descendants("member"))
         .Where(m => m.Attribute("name") != null)
-        .ToDictionary(m => m.Attribute("name")!.Value, StringComparer.Ordinal);
+        .GroupBy(m => m.Attribute("name")!.Value, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
-    public static XmlDocs Load(string path) => new(XDocument.Load(path, LoadOptions.PreserveWhitespace));
+    /// <summary>The documentation file, and every other one beside it (the types a cmdlet outputs may live in another assembly).</summary>
+    public static XmlDocs Load(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var others = Directory.GetFiles(folder, "*.xml").Where(f => !string.Equals(Path.GetFullPath(f), Path.GetFullPath(path), StringComparison.Ordinal));
+        return new XmlDocs(new[] { path }.Concat(others)
+            .Select(f => XDocument.Load(f, LoadOptions.PreserveWhitespace))
+            .Where(d => d.Root?.Name.LocalName == "doc")
+            .ToArray());
+    }
 
     public XElement? Type(Type type) => members.GetValueOrDefault("T:" + type.FullName);
 

@@ -1,0 +1,64 @@
+using System;
+using System.Management.Automation;
+using StsPowerShell.Binding;
+using StsPowerShell.Completion;
+using StsPowerShell.Core.Google;
+
+namespace StsPowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Checks a subject token against each requirement Google's STS places on it, and reports every one as an object.</para>
+    /// <para type="description">For a JWT: a kid header, alg RS256 or ES256, iss, iat in the past, exp not passed and at most 48 hours after iat, sub, and aud matching -Audience. For an AWS GetCallerIdentity token: the url, method and required headers, the host, x-amz-date within 15 minutes, the target resource matching -Audience and signed. For a SAML 2.0 assertion: issuer, subject, the audience and the validity window. The token is decoded, never verified and never shown. Invoke-StsTokenExchange runs the same checks when Google answers invalid_grant and adds the failures to its error.</para>
+    /// </summary>
+    /// <example title="Why was my token refused?">
+    /// <code>
+    /// Get-GitHubActionsIdToken -Audience "https:$provider" | Test-StsSubjectToken -Audience $provider | Where-Object Passed -eq $false
+    /// </code>
+    /// <para>Lists only the requirements the token fails.</para>
+    /// </example>
+    /// <example title="Check an AWS token before exchanging it">
+    /// <code>
+    /// New-AwsCallerIdentityToken -Audience $provider | Test-StsSubjectToken -Audience $provider | Format-Table
+    /// </code>
+    /// <para>Shows each requirement and what the token holds.</para>
+    /// </example>
+    /// <seealso href="https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token">Google STS: what a subject token must be</seealso>
+    [Cmdlet(VerbsDiagnostic.Test, "StsSubjectToken")]
+    [OutputType(typeof(SubjectTokenCheck))]
+    public sealed class TestStsSubjectTokenCommand : PSCmdlet
+    {
+        /// <summary>The subject token, as a string or SecureString; binds SubjectToken or AccessToken of a piped object.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("AccessToken")]
+        [ValidateNotNull]
+        public object SubjectToken { get; set; } = null!;
+
+        /// <summary>Its type: a URN or a short name such as jwt, aws4_request or saml2.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("IssuedTokenType")]
+        [ArgumentCompleter(typeof(TokenTypeCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string SubjectTokenType { get; set; } = null!;
+
+        /// <summary>The pool provider the token is meant for.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        public string? Audience { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var token = SecretText.FromParameter(PSObjectValues.Unwrap(SubjectToken), nameof(SubjectToken)) ?? string.Empty;
+                foreach (var check in SubjectTokenChecker.Check(token, SubjectTokenType, Audience, DateTimeOffset.UtcNow))
+                {
+                    WriteObject(check);
+                }
+            }
+            catch (ArgumentException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "InvalidParameter." + (e.ParamName == "tokenType" ? nameof(SubjectTokenType) : e.ParamName), ErrorCategory.InvalidArgument, null));
+            }
+        }
+    }
+}
