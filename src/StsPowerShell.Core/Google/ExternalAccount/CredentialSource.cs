@@ -21,7 +21,13 @@ namespace StsPowerShell.Core.Google
                 throw source.Error("certificate", "(X.509 workload certificates) is not supported by this module.");
             }
 
-            var kinds = new[] { "file", "url", "environment_id", "executable" };
+            // An aws1 source names its metadata URL in 'url' too, so environment_id decides first.
+            if (source.Has("environment_id"))
+            {
+                return AwsCredentialSource.Parse(source, configuration);
+            }
+
+            var kinds = new[] { "file", "url", "executable" };
             var present = System.Array.FindAll(kinds, source.Has);
             if (present.Length != 1)
             {
@@ -36,8 +42,6 @@ namespace StsPowerShell.Core.Google
                     return FileCredentialSource.Parse(source);
                 case "url":
                     return UrlCredentialSource.Parse(source);
-                case "environment_id":
-                    return AwsCredentialSource.Parse(source, configuration);
                 default:
                     return ExecutableCredentialSource.Parse(source, configuration);
             }

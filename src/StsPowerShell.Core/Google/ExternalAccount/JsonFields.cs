@@ -19,7 +19,7 @@ namespace StsPowerShell.Core.Google
             this.prefix = prefix;
         }
 
-        public ExternalAccountConfigurationException Error(string name, string problem) => new ExternalAccountConfigurationException(path, prefix + name, problem);
+        public ExternalAccountConfigurationException Error(string name, string problem) => new ExternalAccountConfigurationException(path, (prefix + name).TrimEnd('.'), problem);
 
         /// <summary>Refuses fields outside <paramref name="known"/>: a typo must not silently change behaviour.</summary>
         public void OnlyKnown(params string[] known)
