@@ -53,6 +53,8 @@ public class ErrorClassifierTests
         Assert.Equal(("StsUnexpectedError", "NotSpecified"), ErrorClassifier.Classify(new InvalidOperationException()));
         Assert.Equal(("IdTokenUnavailable.AzurePipelines", "ObjectNotFound"), ErrorClassifier.Classify(new StsPowerShell.Core.Oidc.IdTokenUnavailableException("AzurePipelines", "m")));
         Assert.Equal(("IdTokenUnavailable.GitHubActions", "AuthenticationError"), ErrorClassifier.Classify(new StsPowerShell.Core.Oidc.IdTokenUnavailableException("GitHubActions", "m", 403)));
+        Assert.Equal(("ExternalAccountConfigurationInvalid", "InvalidData"), ErrorClassifier.Classify(new StsPowerShell.Core.Google.ExternalAccountConfigurationException("/c.json", "audience", "is required.")));
+        Assert.Equal(("SubjectTokenUnavailable.executable", "ResourceUnavailable"), ErrorClassifier.Classify(new StsPowerShell.Core.Google.SubjectTokenSourceException("executable", "m")));
         Assert.Equal(("AwsRegionNotFound", "ObjectNotFound"), ErrorClassifier.Classify(new StsPowerShell.Core.Aws.AwsDiscoveryException(StsPowerShell.Core.Aws.AwsDiscoveryTarget.Region, "m", Array.Empty<string>())));
     }
 
@@ -60,8 +62,8 @@ public class ErrorClassifierTests
     public void EveryCategoryNameExistsInPowerShell()
     {
         var source = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src/StsPowerShell/Binding/ErrorClassifier.cs"));
-        var used = System.Text.RegularExpressions.Regex.Matches(source, "return \"([A-Za-z]+)\";|, \"([A-Za-z]+)\"\\)")
-            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)
+        var used = System.Text.RegularExpressions.Regex.Matches(source, "return \"([A-Za-z]+)\";|, \"([A-Za-z]+)\"\\)|=> \"([A-Za-z]+)\"")
+            .Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Success ? m.Groups[2].Value : m.Groups[3].Value)
             .Where(v => char.IsUpper(v[0]))
             .Distinct()
             .ToList();
