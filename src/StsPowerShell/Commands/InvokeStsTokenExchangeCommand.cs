@@ -42,26 +42,13 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token">Google STS token method</seealso>
     [Cmdlet(VerbsLifecycle.Invoke, "StsTokenExchange")]
     [OutputType(typeof(StsToken))]
-    public sealed class InvokeStsTokenExchangeCommand : StsCmdlet
+    public sealed class InvokeStsTokenExchangeCommand : SubjectTokenCmdlet
     {
         /// <summary>The token endpoint; https, or http to a loopback address.</summary>
         /// <value>https://sts.googleapis.com/v1/token</value>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string TokenEndpoint { get; set; } = GoogleSts.DefaultTokenEndpoint;
-
-        /// <summary>The subject token, as a string or SecureString; binds AccessToken of a piped token.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("AccessToken")]
-        [ValidateNotNull]
-        public object SubjectToken { get; set; } = null!;
-
-        /// <summary>The subject token's type: a URN or a short name such as jwt or aws4_request.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("IssuedTokenType")]
-        [ArgumentCompleter(typeof(TokenTypeCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string SubjectTokenType { get; set; } = null!;
 
         /// <summary>The actor token, for delegation.</summary>
         [Parameter]

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using StsPowerShell.Binding;
-using StsPowerShell.Completion;
 using StsPowerShell.Core.Google;
 
 namespace StsPowerShell.Commands
@@ -25,21 +24,8 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token">Google STS: what a subject token must be</seealso>
     [Cmdlet(VerbsDiagnostic.Test, "StsSubjectToken")]
     [OutputType(typeof(SubjectTokenCheck))]
-    public sealed class TestStsSubjectTokenCommand : PSCmdlet
+    public sealed class TestStsSubjectTokenCommand : SubjectTokenCmdlet
     {
-        /// <summary>The subject token, as a string or SecureString; binds SubjectToken or AccessToken of a piped object.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("AccessToken")]
-        [ValidateNotNull]
-        public object SubjectToken { get; set; } = null!;
-
-        /// <summary>Its type: a URN or a short name such as jwt, aws4_request or saml2.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("IssuedTokenType")]
-        [ArgumentCompleter(typeof(TokenTypeCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string SubjectTokenType { get; set; } = null!;
-
         /// <summary>The pool provider the token is meant for.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         public string? Audience { get; set; }
