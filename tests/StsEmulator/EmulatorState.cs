@@ -47,6 +47,12 @@ public sealed class EmulatorState : IDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>Whether requests are kept in <see cref="Requests"/>; a load test turns this off and only counts.</summary>
+    public bool RecordRequests { get; set; } = true;
+
+    /// <summary>The distinct connections requests arrived on: evidence that clients reuse them.</summary>
+    public ConcurrentDictionary<string, byte> ConnectionIds { get; } = new(StringComparer.Ordinal);
+
     public int RequestCount => Volatile.Read(ref requestCount);
 
     public string Issue(string scope, string subject, TimeSpan? lifetime = null, string? boundary = null)
@@ -60,7 +66,11 @@ public sealed class EmulatorState : IDisposable
 
     public void Record(RecordedRequest request)
     {
-        Requests.Enqueue(request);
+        if (RecordRequests)
+        {
+            Requests.Enqueue(request);
+        }
+
         var count = Interlocked.Increment(ref requestCount);
         lock (countWaiters)
         {

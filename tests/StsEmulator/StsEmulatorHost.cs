@@ -92,6 +92,7 @@ public sealed class StsEmulatorHost : IAsyncDisposable
             context.Items["body"] = body;
             if (!context.Request.Path.StartsWithSegments("/emulator"))
             {
+                State.ConnectionIds.TryAdd(context.Connection.Id, 0);
                 State.Record(new RecordedRequest
                 {
                     Method = context.Request.Method,

@@ -30,6 +30,9 @@ public sealed class Fault
     /// <summary>Close the connection without an answer.</summary>
     public bool Drop { get; init; }
 
+    /// <summary>Send the headers and half the body, then reset the connection.</summary>
+    public bool DropMidBody { get; init; }
+
     /// <summary>Send this many filler bytes as the body (with <see cref="Status"/>).</summary>
     public long? BodyBytes { get; init; }
 
@@ -40,6 +43,8 @@ public sealed class Fault
         new() { Status = status, Body = body ?? $"{{\"error\":\"server_error\",\"error_description\":\"Injected HTTP {status}.\"}}", RetryAfter = retryAfter, ContentType = contentType };
 
     public static Fault Dropped() => new() { Drop = true };
+
+    public static Fault ResetMidBody() => new() { Status = 200, Body = "{\"access_token\":\"never-finished-token\",\"token_type\":\"Bearer\"}", DropMidBody = true };
 
     public static Fault SlowHeaders(TimeSpan delay) => new() { DelayBeforeHeaders = delay };
 }

@@ -51,6 +51,15 @@ public sealed class FaultMiddleware(RequestDelegate next, ConcurrentQueue<Fault>
         }
 
         var body = Encoding.UTF8.GetBytes(fault.Body ?? string.Empty);
+        if (fault.DropMidBody)
+        {
+            context.Response.ContentLength = body.Length;
+            await context.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), aborted);
+            await context.Response.Body.FlushAsync(aborted);
+            context.Abort();
+            return;
+        }
+
         if (fault.DelayMidBody > TimeSpan.Zero)
         {
             context.Response.ContentLength = body.Length;
