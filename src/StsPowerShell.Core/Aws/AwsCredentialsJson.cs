@@ -2,6 +2,8 @@ using System;
 using System.Globalization;
 using System.Text.Json;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Aws
 {
     /// <summary>
@@ -16,7 +18,7 @@ namespace StsPowerShell.Core.Aws
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(json);
+                document = JsonText.Parse(json);
             }
             catch (JsonException)
             {

@@ -5,6 +5,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using StsPowerShell.Core.Processes;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Aws
 {
     /// <summary>Runs a profile's <c>credential_process</c> and reads the Version 1 JSON it prints.</summary>
@@ -26,11 +28,12 @@ namespace StsPowerShell.Core.Aws
         {
             try
             {
-                using var document = JsonDocument.Parse(text);
+                using var document = JsonText.Parse(text);
                 if (document.RootElement.ValueKind != JsonValueKind.Object
                     || !document.RootElement.TryGetProperty("Version", out var version)
                     || version.ValueKind != JsonValueKind.Number
-                    || version.GetInt32() != 1)
+                    || !version.TryGetInt32(out var number)
+                    || number != 1)
                 {
                     throw new FormatException("its output is not a Version 1 credentials document");
                 }

@@ -155,7 +155,7 @@ namespace StsPowerShell.Core.Exchange
 
             try
             {
-                using var document = JsonDocument.Parse(options);
+                using var document = JsonText.Parse(options);
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
                     throw new ArgumentException($"options must be a JSON object, not a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.", nameof(Options));

@@ -56,7 +56,7 @@ namespace StsPowerShell.Core.Exchange
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(result.Body);
+                document = JsonText.Parse(result.Body);
             }
             catch (JsonException)
             {

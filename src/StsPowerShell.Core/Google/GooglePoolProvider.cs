@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using StsPowerShell.Core.Exchange;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Google
 {
     /// <summary>The two kinds of pool provider an STS audience names, and the options that depend on the kind.</summary>
@@ -33,7 +35,7 @@ namespace StsPowerShell.Core.Google
                 writer.WriteStartObject();
                 if (!string.IsNullOrEmpty(options))
                 {
-                    using var document = JsonDocument.Parse(options!);
+                    using var document = JsonText.Parse(options!);
                     foreach (var property in document.RootElement.EnumerateObject())
                     {
                         if (property.Name != "userProject")

@@ -184,7 +184,7 @@ namespace StsPowerShell.Core.Google
         {
             try
             {
-                using var document = JsonDocument.Parse(result.Body);
+                using var document = JsonText.Parse(result.Body);
                 if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value)
                     && value.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(value.GetString()))
                 {

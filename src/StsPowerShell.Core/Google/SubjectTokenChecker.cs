@@ -11,6 +11,8 @@ using System.Xml.Linq;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Oidc;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Google
 {
     /// <summary>
@@ -101,7 +103,7 @@ namespace StsPowerShell.Core.Google
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(Uri.UnescapeDataString(token));
+                document = JsonText.Parse(Uri.UnescapeDataString(token));
             }
             catch (Exception e) when (e is JsonException || e is UriFormatException)
             {

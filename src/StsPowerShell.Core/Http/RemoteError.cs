@@ -60,7 +60,7 @@ namespace StsPowerShell.Core.Http
             uri = null;
             try
             {
-                using var document = JsonDocument.Parse(body);
+                using var document = JsonText.Parse(body);
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error", out var error))
                 {

@@ -34,7 +34,7 @@ namespace StsPowerShell.Core.Oidc
             string? token = null;
             try
             {
-                using var document = JsonDocument.Parse(result.Body);
+                using var document = JsonText.Parse(result.Body);
                 if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(tokenField, out var value) && value.ValueKind == JsonValueKind.String)
                 {
                     token = value.GetString();

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Oidc
 {
     /// <summary>
@@ -71,7 +73,7 @@ namespace StsPowerShell.Core.Oidc
             {
                 var padded = part.Replace('-', '+').Replace('_', '/');
                 padded += new string('=', (4 - (padded.Length % 4)) % 4);
-                document = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)));
+                document = JsonText.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)));
             }
             catch (Exception e) when (e is JsonException || e is FormatException)
             {

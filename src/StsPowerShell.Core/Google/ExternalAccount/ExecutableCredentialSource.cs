@@ -8,6 +8,8 @@ using System.Threading.Tasks;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Processes;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Google
 {
     /// <summary>
@@ -125,12 +127,12 @@ namespace StsPowerShell.Core.Google
 
         // version 1; success; token_type as configured; expiration_time in the future (required with output_file);
         // id_token for JWT types, saml_response for SAML.
-        private string ReadResponse(string text, DateTimeOffset now, string where)
+        internal string ReadResponse(string text, DateTimeOffset now, string where)
         {
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(text);
+                document = JsonText.Parse(text);
             }
             catch (JsonException)
             {
@@ -145,7 +147,7 @@ namespace StsPowerShell.Core.Google
                     throw new SubjectTokenSourceException(Kind, $"{where} is not a JSON object.");
                 }
 
-                if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
+                if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number) || number != 1)
                 {
                     throw new SubjectTokenSourceException(Kind, $"{where} has no version 1.");
                 }
@@ -168,7 +170,7 @@ namespace StsPowerShell.Core.Google
 
                 if (root.TryGetProperty("expiration_time", out var expiration))
                 {
-                    if (expiration.ValueKind != JsonValueKind.Number || !expiration.TryGetInt64(out var seconds))
+                    if (expiration.ValueKind != JsonValueKind.Number || !expiration.TryGetInt64(out var seconds) || seconds < 0 || seconds > 253402300799)
                     {
                         throw new SubjectTokenSourceException(Kind, $"{where} has an expiration_time that is not a number of seconds.");
                     }

@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using StsPowerShell.Core.Exchange;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Google
 {
     /// <summary>
@@ -97,7 +99,7 @@ namespace StsPowerShell.Core.Google
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(json);
+                document = JsonText.Parse(json);
             }
             catch (JsonException e)
             {

@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using StsPowerShell.Core.Http;
+
 namespace StsPowerShell.Core.Google
 {
     /// <summary>credential_source.format: the subject token as the whole text, or one field of a JSON object.</summary>
@@ -45,7 +47,7 @@ namespace StsPowerShell.Core.Google
 
             try
             {
-                using var document = JsonDocument.Parse(content);
+                using var document = JsonText.Parse(content);
                 if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(FieldName, out var value)
                     && value.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(value.GetString()))
                 {
