@@ -50,6 +50,9 @@ public sealed class EmulatorState : IDisposable
     /// <summary>Whether requests are kept in <see cref="Requests"/>; a load test turns this off and only counts.</summary>
     public bool RecordRequests { get; set; } = true;
 
+    /// <summary>Whether issued tokens are remembered (to accept them back); a load test turns this off.</summary>
+    public bool RememberIssuedTokens { get; set; } = true;
+
     /// <summary>The distinct connections requests arrived on: evidence that clients reuse them.</summary>
     public ConcurrentDictionary<string, byte> ConnectionIds { get; } = new(StringComparer.Ordinal);
 
@@ -58,7 +61,11 @@ public sealed class EmulatorState : IDisposable
     public string Issue(string scope, string subject, TimeSpan? lifetime = null, string? boundary = null)
     {
         var token = "ya29.emulator." + Base64Url.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        issuedTokens[token] = new IssuedToken(Clock() + (lifetime ?? AccessTokenLifetime), scope, subject, boundary);
+        if (RememberIssuedTokens)
+        {
+            issuedTokens[token] = new IssuedToken(Clock() + (lifetime ?? AccessTokenLifetime), scope, subject, boundary);
+        }
+
         return token;
     }
 
