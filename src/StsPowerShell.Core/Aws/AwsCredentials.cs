@@ -2,6 +2,20 @@ using System;
 
 namespace StsPowerShell.Core.Aws
 {
+    /// <summary>A SigV4 signing key and the date/region/service scope it was derived for.</summary>
+    internal sealed class SigningKey
+    {
+        public SigningKey(string scope, byte[] key)
+        {
+            Scope = scope;
+            Key = key;
+        }
+
+        public string Scope { get; }
+
+        public byte[] Key { get; }
+    }
+
     /// <summary>AWS credentials: a key id, its secret, and a session token when they are temporary.</summary>
     public sealed class AwsCredentials
     {
@@ -40,6 +54,9 @@ namespace StsPowerShell.Core.Aws
 
         /// <summary>Where the credentials were found, for messages.</summary>
         public string Source { get; }
+
+        /// <summary>The last SigV4 signing key derived from these credentials, with the scope it is for.</summary>
+        internal SigningKey? LastSigningKey { get; set; }
 
         /// <summary>Never reveals the secret or the session token.</summary>
         public override string ToString() => $"AwsCredentials({AccessKeyId}{(SessionToken == null ? string.Empty : ", temporary")}, from {Source})";

@@ -37,11 +37,7 @@ namespace StsPowerShell.Core.Aws
             var scope = $"{date}/{region}/{service}/aws4_request";
             var stringToSign = $"{Algorithm}\n{AmzDate(signingTime)}\n{scope}\n{Hex(Sha256(Encoding.UTF8.GetBytes(canonicalRequest)))}";
 
-            var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretAccessKey), date);
-            key = Hmac(key, region);
-            key = Hmac(key, service);
-            key = Hmac(key, "aws4_request");
-            var signature = Hex(Hmac(key, stringToSign));
+            var signature = Hex(Hmac(SigningKeyFor(credentials, scope, date, region, service), stringToSign));
             var authorization = $"{Algorithm} Credential={credentials.AccessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}";
             return new SigV4Signature(canonicalRequest, stringToSign, signedHeaders, signature, authorization);
         }
@@ -135,6 +131,24 @@ namespace StsPowerShell.Core.Aws
             return builder.ToString();
         }
 
+        // The key depends only on the secret and the scope, so it is kept on the credentials for the next
+        // signature in the same day, region and service (AWS's SDK caches it likewise).
+        private static byte[] SigningKeyFor(AwsCredentials credentials, string scope, string date, string region, string service)
+        {
+            var cached = credentials.LastSigningKey;
+            if (cached != null && cached.Scope == scope)
+            {
+                return cached.Key;
+            }
+
+            var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + credentials.SecretAccessKey), date);
+            key = Hmac(key, region);
+            key = Hmac(key, service);
+            key = Hmac(key, "aws4_request");
+            credentials.LastSigningKey = new SigningKey(scope, key);
+            return key;
+        }
+
         private static byte[] Sha256(byte[] data)
         {
             using var sha = SHA256.Create();
@@ -149,13 +163,15 @@ namespace StsPowerShell.Core.Aws
 
         private static string Hex(byte[] bytes)
         {
-            var builder = new StringBuilder(bytes.Length * 2);
-            foreach (var b in bytes)
+            const string digits = "0123456789abcdef";
+            var chars = new char[bytes.Length * 2];
+            for (var i = 0; i < bytes.Length; i++)
             {
-                builder.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+                chars[2 * i] = digits[bytes[i] >> 4];
+                chars[(2 * i) + 1] = digits[bytes[i] & 0xF];
             }
 
-            return builder.ToString();
+            return new string(chars);
         }
     }
 }

@@ -48,13 +48,13 @@ namespace StsPowerShell.Core.Exchange
             }
 
             var body = Encoding.UTF8.GetBytes(TokenExchangeFormBody.Encode(request, ClientAuthentication));
-            var redactor = new SecretRedactor(request.SubjectToken, request.ActorToken, ClientAuthentication?.ClientSecret);
             options.Logger?.Verbose(Describe(request));
 
             var result = await HttpSender.SendAsync(() => CreateHttpRequest(request, body), options, cancellationToken).ConfigureAwait(false);
             if (!result.IsSuccess)
             {
-                throw StsOAuthException.FromResponse(result, redactor);
+                // Built only on failure: it encodes every secret several ways.
+                throw StsOAuthException.FromResponse(result, new SecretRedactor(request.SubjectToken, request.ActorToken, ClientAuthentication?.ClientSecret));
             }
 
             var response = TokenExchangeResponse.Parse(result);

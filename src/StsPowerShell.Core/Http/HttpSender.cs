@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
@@ -23,13 +24,14 @@ namespace StsPowerShell.Core.Http
         public static async Task<HttpResult> SendAsync(Func<HttpRequestMessage> createRequest, StsHttpOptions options, CancellationToken cancellationToken)
         {
             var totalAttempts = options.Retry.MaximumRetryCount + 1;
+            Uri? endpoint = null;
             for (var attempt = 1; ; attempt++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var request = createRequest();
-                var endpoint = new Uri(EndpointPolicy.Display(request.RequestUri!));
+                endpoint ??= new Uri(EndpointPolicy.Display(request.RequestUri!));
                 options.Logger?.Verbose($"{request.Method} {endpoint} (attempt {attempt} of {totalAttempts}, timeout {options.Timeout.TotalSeconds:0.###} s)");
-                var stopwatch = Stopwatch.StartNew();
+                var started = options.Logger == null ? 0 : Stopwatch.GetTimestamp();
                 using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 attemptCancellation.CancelAfter(options.Timeout);
                 try
@@ -46,7 +48,7 @@ namespace StsPowerShell.Core.Http
                     }
 
                     var body = await ReadBoundedAsync(response, endpoint, options.MaximumResponseBytes, attempt, attemptCancellation.Token).ConfigureAwait(false);
-                    options.Logger?.Debug($"{endpoint} answered HTTP {status} with {body.Length} characters in {stopwatch.ElapsedMilliseconds} ms");
+                    options.Logger?.Debug($"{endpoint} answered HTTP {status} with {body.Length} characters in {(Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency} ms");
                     if (RetryPolicy.IsTransientStatus(status) && attempt < totalAttempts)
                     {
                         var delay = options.Retry.ComputeDelay(attempt, response.Headers.RetryAfter, options.Clock(), options.Timeout);
@@ -88,20 +90,37 @@ namespace StsPowerShell.Core.Http
             }
 
             using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+
+            // Token answers are small: read into one pooled buffer sized by Content-Length, growing only when the
+            // server did not say, and never past the limit.
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(declared ?? 4096, maximumBytes) + 1);
+            try
             {
-                if (buffer.Length + read > maximumBytes)
+                var length = 0;
+                int read;
+                while ((read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    throw TooLarge(endpoint, (int)response.StatusCode, "sent more", maximumBytes, attempt);
+                    length += read;
+                    if (length > maximumBytes)
+                    {
+                        throw TooLarge(endpoint, (int)response.StatusCode, "sent more", maximumBytes, attempt);
+                    }
+
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maximumBytes + 1));
+                        Buffer.BlockCopy(buffer, 0, larger, 0, length);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
                 }
 
-                buffer.Write(chunk, 0, read);
+                return Encoding.UTF8.GetString(buffer, 0, length);
             }
-
-            return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         private static StsResponseException TooLarge(Uri endpoint, int status, string what, int maximumBytes, int attempt) =>
