@@ -51,6 +51,39 @@ public class ExchangeBenchmarks
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>Whether the streamed control passes a cancellable token, as the per-attempt timeout needs.</summary>
+    [Params(false, true)]
+    public bool Cancellable { get; set; }
+
+    // The profile's control: the same bare POST, but reading the answer as StsClient must (headers first, then
+    // the body in a bounded loop), with or without a cancellable token.
+    [Benchmark]
+    public async Task<string> BareHttpClientStreamed()
+    {
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = TokenTypes.TokenExchangeGrantType,
+            ["scope"] = "https://www.googleapis.com/auth/cloud-platform",
+            ["requested_token_type"] = TokenTypes.AccessToken,
+            ["subject_token"] = subjectToken,
+            ["subject_token_type"] = TokenTypes.AccessToken,
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, emulator.TokenEndpoint) { Content = content };
+        using var attempt = Cancellable ? new CancellationTokenSource(TimeSpan.FromSeconds(30)) : null;
+        var token = attempt?.Token ?? CancellationToken.None;
+        using var response = await bare.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+        using var stream = await response.Content.ReadAsStreamAsync(token);
+        var buffer = new byte[4096];
+        var length = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer.AsMemory(length), token)) > 0)
+        {
+            length += read;
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+    }
+
     [Benchmark]
     public async Task<string> StsClient()
     {
