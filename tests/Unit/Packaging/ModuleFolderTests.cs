@@ -99,6 +99,20 @@ public class ModuleFolderTests
     }
 
     [Fact]
+    public void EveryOutputTypeHasATableAndAListView()
+    {
+        var format = XDocument.Load(Path.Combine(Folder, "StsPowerShell.format.ps1xml"));
+        var views = format.Descendants("View").Select(v => (Type: v.Element("ViewSelectedBy")!.Element("TypeName")!.Value, Kind: v.Element("TableControl") != null ? "table" : v.Element("ListControl") != null ? "list" : "other")).ToList();
+        var types = views.Select(v => v.Type).Distinct().ToList();
+        Assert.Equal(5, types.Count);
+        Assert.All(types, t =>
+        {
+            Assert.Contains((t, "table"), views);
+            Assert.Contains((t, "list"), views);
+        });
+    }
+
+    [Fact]
     public void FormatViewsNameRealTypesAndNeverATokenProperty()
     {
         var format = XDocument.Load(Path.Combine(Folder, "StsPowerShell.format.ps1xml"));
