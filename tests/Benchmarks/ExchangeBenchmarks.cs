@@ -29,6 +29,15 @@ public class ExchangeBenchmarks
         await BareHttpClient();
     }
 
+    private FormUrlEncodedContent FormContent() => new FormUrlEncodedContent(new Dictionary<string, string>
+    {
+        ["grant_type"] = TokenTypes.TokenExchangeGrantType,
+        ["scope"] = "https://www.googleapis.com/auth/cloud-platform",
+        ["requested_token_type"] = TokenTypes.AccessToken,
+        ["subject_token"] = subjectToken,
+        ["subject_token_type"] = TokenTypes.AccessToken,
+    });
+
     [GlobalCleanup]
     public async Task Cleanup()
     {
@@ -39,14 +48,7 @@ public class ExchangeBenchmarks
     [Benchmark(Baseline = true)]
     public async Task<string> BareHttpClient()
     {
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = TokenTypes.TokenExchangeGrantType,
-            ["scope"] = "https://www.googleapis.com/auth/cloud-platform",
-            ["requested_token_type"] = TokenTypes.AccessToken,
-            ["subject_token"] = subjectToken,
-            ["subject_token_type"] = TokenTypes.AccessToken,
-        });
+        using var content = FormContent();
         using var response = await bare.PostAsync(emulator.TokenEndpoint, content);
         return await response.Content.ReadAsStringAsync();
     }
@@ -60,14 +62,7 @@ public class ExchangeBenchmarks
     [Benchmark]
     public async Task<string> BareHttpClientStreamed()
     {
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = TokenTypes.TokenExchangeGrantType,
-            ["scope"] = "https://www.googleapis.com/auth/cloud-platform",
-            ["requested_token_type"] = TokenTypes.AccessToken,
-            ["subject_token"] = subjectToken,
-            ["subject_token_type"] = TokenTypes.AccessToken,
-        });
+        using var content = FormContent();
         using var request = new HttpRequestMessage(HttpMethod.Post, emulator.TokenEndpoint) { Content = content };
         using var attempt = Cancellable ? new CancellationTokenSource(TimeSpan.FromSeconds(30)) : null;
         var token = attempt?.Token ?? CancellationToken.None;

@@ -6,8 +6,9 @@ namespace StsPowerShell.Core.Exchange
     public sealed class IssuedToken
     {
         /// <summary>Creates the record.</summary>
-        public IssuedToken(string token, string? issuedTokenType, string? tokenType, DateTimeOffset? expiresOn, string? scope, Uri endpoint)
+        public IssuedToken(string token, string? issuedTokenType, string? tokenType, DateTimeOffset? expiresOn, string? scope, Uri endpoint, TokenExchangeResponse? response = null)
         {
+            Response = response;
             Token = token;
             IssuedTokenType = issuedTokenType;
             TokenType = tokenType;
@@ -33,6 +34,9 @@ namespace StsPowerShell.Core.Exchange
 
         /// <summary>The endpoint that issued it.</summary>
         public Uri Endpoint { get; }
+
+        /// <summary>The whole RFC 8693 answer (refresh token, lifetime, other fields) when the token came from an exchange.</summary>
+        public TokenExchangeResponse? Response { get; }
 
         /// <summary>Never reveals the token.</summary>
         public override string ToString() => $"{IssuedTokenType ?? "token"} from {Endpoint.Host}, expires {ExpiresOn:u}";

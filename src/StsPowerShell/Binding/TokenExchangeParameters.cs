@@ -141,7 +141,7 @@ namespace StsPowerShell.Binding
                 {
                     var response = await client.ExchangeTokenAsync(request, cancellation).ConfigureAwait(false);
                     var scope = string.IsNullOrEmpty(response.Scope) ? (request.Scopes.Count == 0 ? null : string.Join(" ", request.Scopes)) : response.Scope;
-                    return new IssuedToken(response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresOn, scope, client.TokenEndpoint);
+                    return new IssuedToken(response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresOn, scope, client.TokenEndpoint, response);
                 }
                 catch (StsOAuthException e) when (e.Error == "invalid_grant" && GoogleScopes.IsGoogleRequest(client.TokenEndpoint, request.Audiences))
                 {

@@ -70,9 +70,11 @@ namespace StsPowerShell
         public static StsToken FromServiceAccountToken(ServiceAccountToken issued, string issuedTokenType, string tokenType, string? scope, Uri endpoint, bool asPlainText) =>
             Create(issued.Token, issuedTokenType, tokenType, issued.ExpiresOn, scope, endpoint, asPlainText);
 
-        /// <summary>The PowerShell view of a (possibly cached) issued token.</summary>
+        /// <summary>The PowerShell view of a (possibly cached) issued token, with the whole exchange answer when there is one.</summary>
         public static StsToken FromIssued(IssuedToken issued, bool asPlainText) =>
-            Create(issued.Token, issued.IssuedTokenType, issued.TokenType, issued.ExpiresOn, issued.Scope, issued.Endpoint, asPlainText);
+            issued.Response != null
+                ? FromResponse(issued.Response, issued.Endpoint, asPlainText, issued.Scope)
+                : Create(issued.Token, issued.IssuedTokenType, issued.TokenType, issued.ExpiresOn, issued.Scope, issued.Endpoint, asPlainText);
 
         private static StsToken Create(string value, string? issuedTokenType, string? tokenType, DateTimeOffset? expiresOn, string? scope, Uri endpoint, bool asPlainText) => new StsToken
         {

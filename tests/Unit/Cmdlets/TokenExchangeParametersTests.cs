@@ -90,6 +90,28 @@ public class TokenExchangeParametersTests
     }
 
     [Fact]
+    public async Task TheOutputKeepsEveryFieldOfTheAnswer()
+    {
+        await using var emulator = await StsEmulator.StsEmulatorHost.StartAsync();
+        emulator.EnqueueFault(StsEmulator.Faults.Fault.WithStatus(200, "{\"access_token\":\"at-1\",\"issued_token_type\":\"urn:ietf:params:oauth:token-type:access_token\",\"token_type\":\"Bearer\",\"expires_in\":\"120\",\"refresh_token\":\"rt-1\",\"x_extra\":\"v\"}"));
+        var parameters = Minimal();
+        parameters.TokenEndpoint = emulator.TokenEndpoint.ToString();
+        parameters.Scope = new[] { "s1" };
+        var client = new StsClient(parameters.ToEndpoint(), null, new StsPowerShell.Tests.Support.TestOptions().Create());
+
+        var (issued, _) = await parameters.ExchangeAsync(client, parameters.ToRequest(), new TokenCache(() => StsPowerShell.Tests.Support.TestOptions.FixedNow), () => StsPowerShell.Tests.Support.TestOptions.FixedNow, CancellationToken.None);
+        var token = StsToken.FromIssued(issued, asPlainText: true);
+
+        Assert.Equal("at-1", token.AccessToken);
+        Assert.Equal("rt-1", token.RefreshToken);
+        Assert.Equal(120, token.ExpiresIn);
+        Assert.Equal(StsPowerShell.Tests.Support.TestOptions.FixedNow.AddSeconds(120), token.ExpiresOn);
+        Assert.Equal("s1", token.Scope);
+        Assert.Equal("v", token.AdditionalFields["x_extra"]);
+        Assert.IsType<System.Security.SecureString>(StsToken.FromIssued(issued, asPlainText: false).RefreshToken);
+    }
+
+    [Fact]
     public void OptionsAsJsonTextPassThroughUnchanged()
     {
         var parameters = Minimal();

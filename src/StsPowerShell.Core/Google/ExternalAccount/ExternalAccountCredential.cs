@@ -54,7 +54,7 @@ namespace StsPowerShell.Core.Google
             var response = await new StsClient(configuration.TokenUrl, configuration.Client, context.HttpOptions).ExchangeTokenAsync(request, cancellationToken).ConfigureAwait(false);
             if (configuration.ServiceAccountImpersonationUrl == null)
             {
-                return new IssuedToken(response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresOn, response.Scope ?? string.Join(" ", stsScopes), configuration.TokenUrl);
+                return new IssuedToken(response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresOn, response.Scope ?? string.Join(" ", stsScopes), configuration.TokenUrl, response);
             }
 
             var endpoint = new Uri(configuration.ServiceAccountImpersonationUrl.GetLeftPart(UriPartial.Authority));
