@@ -30,7 +30,7 @@ Describe 'Azure Pipelines to a Google service account' {
 
     It 'runs the whole chain in one pipeline' {
         $token = Get-AzurePipelinesIdToken -ServiceConnectionId $script:emulator.azureServiceConnectionId |
-            Invoke-StsTokenExchange @script:exchange |
+            Invoke-StsTokenExchange @exchange |
             New-GoogleServiceAccountAccessToken -ServiceAccount $script:emulator.serviceAccount -IamCredentialsEndpoint $script:emulator.iamCredentialsEndpoint
 
         $token | Should -BeOfType ([StsPowerShell.StsToken])
@@ -80,7 +80,7 @@ Describe 'GitHub Actions to a Google service account' {
 
     It 'ends with an ID token for another service' {
         $idToken = Get-GitHubActionsIdToken -Audience "https:$($script:emulator.workloadProvider)" |
-            Invoke-StsTokenExchange @script:exchange |
+            Invoke-StsTokenExchange @exchange |
             New-GoogleServiceAccountIdToken -ServiceAccount $script:emulator.serviceAccount -Audience 'https://service.example/' -IncludeEmail -IamCredentialsEndpoint $script:emulator.iamCredentialsEndpoint
 
         $idToken.IssuedTokenType | Should -Be 'urn:ietf:params:oauth:token-type:id_token'
@@ -97,7 +97,7 @@ Describe 'GitHub Actions to a Google service account' {
 
 Describe 'Workforce pools' {
     It 'refuses -WorkforcePoolUserProject for a workload identity pool' {
-        $failure = { Invoke-StsTokenExchange @script:exchange -SubjectToken 'subject-value' -SubjectTokenType jwt -WorkforcePoolUserProject my-project } | Should -Throw -PassThru
+        $failure = { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -SubjectTokenType jwt -WorkforcePoolUserProject my-project } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.WorkforcePoolUserProject,*'
     }
 

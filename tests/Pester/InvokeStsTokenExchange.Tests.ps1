@@ -37,7 +37,7 @@ Describe 'The module' {
 
 Describe 'Invoke-StsTokenExchange' {
     It 'exchanges a JWT for an access token held in a SecureString' {
-        $token = Invoke-StsTokenExchange @script:exchange -SubjectToken (New-TestJwt -Emulator $script:emulator)
+        $token = Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator)
 
         $token | Should -BeOfType ([StsPowerShell.StsToken])
         $token.AccessToken | Should -BeOfType ([securestring])
@@ -48,17 +48,17 @@ Describe 'Invoke-StsTokenExchange' {
 
     It 'takes the subject token as a SecureString' {
         $secure = ConvertTo-SecureString (New-TestJwt -Emulator $script:emulator) -AsPlainText -Force
-        (Invoke-StsTokenExchange @script:exchange -SubjectToken $secure).AccessToken | Should -BeOfType ([securestring])
+        (Invoke-StsTokenExchange @exchange -SubjectToken $secure).AccessToken | Should -BeOfType ([securestring])
     }
 
     It 'returns plain text with -AsPlainText' {
-        $token = Invoke-StsTokenExchange @script:exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -AsPlainText
+        $token = Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -AsPlainText
         $token.AccessToken | Should -BeOfType ([string])
         $token.AccessToken | Should -BeLike 'ya29.emulator.*'
     }
 
     It 'pipes a token into the next exchange as its subject token' {
-        $first = Invoke-StsTokenExchange @script:exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -AsPlainText
+        $first = Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -AsPlainText
         $second = $first | Invoke-StsTokenExchange -TokenEndpoint $script:emulator.TokenEndpoint -AsPlainText
         $second.AccessToken | Should -BeLike 'ya29.emulator.*'
         $second.AccessToken | Should -Not -Be $first.AccessToken
@@ -75,17 +75,17 @@ Describe 'Invoke-StsTokenExchange' {
     }
 
     It 'never shows a token in its default view, ToString or JSON' {
-        $token = Invoke-StsTokenExchange @script:exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -AsPlainText
+        $token = Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -AsPlainText
         $shown = ($token | Format-Table | Out-String) + ($token | Format-List | Out-String) + $token.ToString()
         $shown | Should -Not -Match ([regex]::Escape($token.AccessToken))
 
-        $secure = Invoke-StsTokenExchange @script:exchange -SubjectToken (New-TestJwt -Emulator $script:emulator)
+        $secure = Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator)
         $secure | ConvertTo-Json | Should -Not -Match 'ya29\.emulator\.'
     }
 
     It 'reports an OAuth error as a terminating error with a distinct ErrorId' {
         $wrongAudience = New-TestJwt -Emulator $script:emulator -Audience 'https://wrong.example'
-        $failure = { Invoke-StsTokenExchange @script:exchange -SubjectToken $wrongAudience } | Should -Throw -PassThru
+        $failure = { Invoke-StsTokenExchange @exchange -SubjectToken $wrongAudience } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'StsOAuthError.invalid_grant,*'
         $failure.CategoryInfo.Category | Should -Be 'AuthenticationError'
         $failure.Exception.Message | Should -BeLike 'Error code invalid_grant: *aud does not match*'
@@ -94,14 +94,14 @@ Describe 'Invoke-StsTokenExchange' {
 
     It 'refuses bad input before any request, naming the parameter' {
         $before = Get-TestRequestCount -Emulator $script:emulator
-        $failure = { Invoke-StsTokenExchange @script:exchange -SubjectToken 'subject-value' -Options @{ big = 'x' * 5000 } } | Should -Throw -PassThru
+        $failure = { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -Options @{ big = 'x' * 5000 } } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.Options,*'
         $failure.Exception.ParamName | Should -Be 'Options'
         Get-TestRequestCount -Emulator $script:emulator | Should -Be $before
     }
 
     It 'refuses an unknown token type short name' {
-        $failure = { Invoke-StsTokenExchange @script:exchange -SubjectToken 'subject-value' -SubjectTokenType 'jwtt' } | Should -Throw -PassThru
+        $failure = { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -SubjectTokenType 'jwtt' } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.SubjectTokenType,*'
     }
 
@@ -113,27 +113,27 @@ Describe 'Invoke-StsTokenExchange' {
     It 'retries a 503 and succeeds' {
         $before = Get-TestRequestCount -Emulator $script:emulator
         Add-TestFault -Emulator $script:emulator -Fault @{ status = 503 }
-        $token = Invoke-StsTokenExchange @script:exchange -SubjectToken (New-TestJwt -Emulator $script:emulator)
+        $token = Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator)
         $token | Should -Not -BeNullOrEmpty
         (Get-TestRequestCount -Emulator $script:emulator) - $before | Should -Be 2
     }
 
     It 'does not retry when -MaximumRetryCount is 0' {
         Add-TestFault -Emulator $script:emulator -Fault @{ status = 503 }
-        $failure = { Invoke-StsTokenExchange @script:exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -MaximumRetryCount 0 } | Should -Throw -PassThru
+        $failure = { Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -MaximumRetryCount 0 } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'StsHttpError.503,*'
     }
 
     It 'times out with its own ErrorId' {
         Add-TestFault -Emulator $script:emulator -Fault @{ delayMs = 10000 }
-        $failure = { Invoke-StsTokenExchange @script:exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -TimeoutSec 1 } | Should -Throw -PassThru
+        $failure = { Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -TimeoutSec 1 } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'StsTimeout,*'
         $failure.CategoryInfo.Category | Should -Be 'OperationTimeout'
     }
 
     It 'tells in verbose output what is sent where, without the token' {
         $jwt = New-TestJwt -Emulator $script:emulator
-        $verbose = Invoke-StsTokenExchange @script:exchange -SubjectToken $jwt -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $verbose = Invoke-StsTokenExchange @exchange -SubjectToken $jwt -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $text = $verbose.Message -join "`n"
         $text | Should -Match ([regex]::Escape($script:emulator.TokenEndpoint))
         $text | Should -Match 'subject_token_type urn:ietf:params:oauth:token-type:jwt'

@@ -49,7 +49,7 @@ Describe 'New-AwsCallerIdentityToken' {
     It 'signs with keys given as parameters and pipes into Invoke-StsTokenExchange' {
         $secret = ConvertTo-SecureString $script:secretKey -AsPlainText -Force
         $token = New-AwsCallerIdentityToken -Audience $script:emulator.WorkloadProvider -AccessKey $script:accessKey -SecretKey $secret -Region us-east-1 |
-            Invoke-StsTokenExchange @script:exchange
+            Invoke-StsTokenExchange @exchange
 
         $token | Should -BeOfType ([StsPowerShell.StsToken])
         $token.TokenType | Should -Be 'Bearer'
@@ -69,7 +69,7 @@ Describe 'New-AwsCallerIdentityToken' {
         $subject.CredentialSource | Should -BeLike 'instance metadata at*'
         $subject.SubjectToken | Should -BeOfType ([securestring])
 
-        ($subject | Invoke-StsTokenExchange @script:exchange).TokenType | Should -Be 'Bearer'
+        ($subject | Invoke-StsTokenExchange @exchange).TokenType | Should -Be 'Bearer'
     }
 
     It 'reads a named profile from the shared credentials file' {
@@ -77,7 +77,7 @@ Describe 'New-AwsCallerIdentityToken' {
         Set-Content -Path (Join-Path $script:awsHome '.aws/credentials') -Value "[build]`naws_access_key_id = $($script:accessKey)`naws_secret_access_key = $($script:secretKey)"
         $subject = New-AwsCallerIdentityToken -Audience $script:emulator.WorkloadProvider -ProfileName build -Region us-east-1
         $subject.CredentialSource | Should -Be "profile 'build'"
-        ($subject | Invoke-StsTokenExchange @script:exchange).TokenType | Should -Be 'Bearer'
+        ($subject | Invoke-StsTokenExchange @exchange).TokenType | Should -Be 'Bearer'
     }
 
     It 'never shows the token or the secret' {
