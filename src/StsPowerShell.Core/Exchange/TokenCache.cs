@@ -26,6 +26,9 @@ namespace StsPowerShell.Core.Exchange
         /// <summary>The cache the cmdlets share.</summary>
         public static TokenCache Shared { get; } = new TokenCache(() => DateTimeOffset.UtcNow);
 
+        /// <summary>Past this many keys, entries whose token is no longer fresh are dropped, so a long session stays small.</summary>
+        public const int SweepThreshold = 256;
+
         /// <summary>How long before expiry a token is replaced: 5 minutes, as Google's .NET library does.</summary>
         public TimeSpan RefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -60,6 +63,7 @@ namespace StsPowerShell.Core.Exchange
 
                 var token = await fetch(cancellationToken).ConfigureAwait(false);
                 entry.Token = token.ExpiresOn.HasValue ? token : null;
+                Sweep();
                 return (token, false);
             }
             finally
@@ -70,6 +74,26 @@ namespace StsPowerShell.Core.Exchange
 
         /// <summary>Forgets every token.</summary>
         public void Clear() => entries.Clear();
+
+        /// <summary>How many keys the cache holds.</summary>
+        public int Count => entries.Count;
+
+        // An entry another caller is filling (its gate taken) stays; at worst a removed one costs one extra fetch.
+        private void Sweep()
+        {
+            if (entries.Count <= SweepThreshold)
+            {
+                return;
+            }
+
+            foreach (var pair in entries)
+            {
+                if (!IsFresh(pair.Value.Token) && pair.Value.Gate.CurrentCount == 1)
+                {
+                    entries.TryRemove(pair.Key, out _);
+                }
+            }
+        }
 
         private bool IsFresh(IssuedToken? token) => token?.ExpiresOn is DateTimeOffset expires && expires - RefreshMargin > clock();
 

@@ -1,0 +1,51 @@
+using StsPowerShell.Core.Exchange;
+using StsPowerShell.Tests.Support;
+
+namespace StsPowerShell.Tests.Core;
+
+public class TokenCacheTests
+{
+    private static IssuedToken Token(string value, DateTimeOffset? expires) => new(value, null, "Bearer", expires, null, new Uri("https://sts.example/"));
+
+    [Fact]
+    public async Task TokensWithoutAnExpiryAreNeverReused()
+    {
+        var cache = new TokenCache(() => TestOptions.FixedNow);
+        var fetches = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var (_, reused) = await cache.GetAsync("k", false, _ => Task.FromResult(Token("t" + ++fetches, null)), CancellationToken.None);
+            Assert.False(reused);
+        }
+
+        Assert.Equal(3, fetches);
+    }
+
+    [Fact]
+    public async Task StaleEntriesAreSweptOnceTheCacheGrowsPastItsThreshold()
+    {
+        var now = TestOptions.FixedNow;
+        var cache = new TokenCache(() => now);
+        for (var i = 0; i < TokenCache.SweepThreshold; i++)
+        {
+            await cache.GetAsync("old" + i, false, _ => Task.FromResult(Token("t", now.AddMinutes(10))), CancellationToken.None);
+        }
+
+        Assert.Equal(TokenCache.SweepThreshold, cache.Count);
+        now = now.AddHours(1);
+        await cache.GetAsync("fresh", false, _ => Task.FromResult(Token("t", now.AddHours(1))), CancellationToken.None);
+
+        Assert.Equal(1, cache.Count);
+        var (_, reused) = await cache.GetAsync("fresh", false, _ => Task.FromResult(Token("other", now.AddHours(1))), CancellationToken.None);
+        Assert.True(reused);
+    }
+
+    [Fact]
+    public void KeysDoNotContainWhatWentIntoThem()
+    {
+        var key = TokenCache.Key("endpoint", "client-secret-value-9f1", "subject-token-value");
+        Assert.DoesNotContain("client-secret", key);
+        Assert.NotEqual(key, TokenCache.Key("endpoint", "client-secret-value-9f1", "subject-token-valuf"));
+        Assert.NotEqual(TokenCache.Key("a", "bc"), TokenCache.Key("ab", "c"));
+    }
+}
