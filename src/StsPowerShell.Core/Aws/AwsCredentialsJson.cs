@@ -33,21 +33,21 @@ namespace StsPowerShell.Core.Aws
                     throw new FormatException("the answer is not a JSON object");
                 }
 
-                var code = String(root, "Code");
+                var code = JsonText.String(root, "Code");
                 if (code != null && !string.Equals(code, "Success", StringComparison.OrdinalIgnoreCase))
                 {
                     throw new FormatException($"the answer's Code is '{code}', not Success");
                 }
 
-                var keyId = String(root, "AccessKeyId");
-                var secret = String(root, "SecretAccessKey");
+                var keyId = JsonText.String(root, "AccessKeyId");
+                var secret = JsonText.String(root, "SecretAccessKey");
                 if (string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret))
                 {
                     throw new FormatException("the answer lacks AccessKeyId or SecretAccessKey");
                 }
 
                 DateTimeOffset? expiration = null;
-                var expirationText = String(root, "Expiration");
+                var expirationText = JsonText.String(root, "Expiration");
                 if (expirationText != null)
                 {
                     if (!DateTimeOffset.TryParse(expirationText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
@@ -58,11 +58,9 @@ namespace StsPowerShell.Core.Aws
                     expiration = parsed;
                 }
 
-                return new AwsCredentials(keyId!, secret!, String(root, sessionTokenField), expiration, source);
+                return new AwsCredentials(keyId!, secret!, JsonText.String(root, sessionTokenField), expiration, source);
             }
         }
 
-        private static string? String(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 }

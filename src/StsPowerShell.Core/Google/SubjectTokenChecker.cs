@@ -119,12 +119,12 @@ namespace StsPowerShell.Core.Google
                     return checks;
                 }
 
-                var urlText = Text(root, "url");
+                var urlText = JsonText.String(root, "url");
                 var url = urlText != null && Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) ? parsed : null;
                 checks.Add(new SubjectTokenCheck("url is an https AWS STS endpoint", url != null && url.Scheme == Uri.UriSchemeHttps && StsHost.IsMatch(url.Host), url?.Host ?? "missing or not a URL"));
                 var query = url?.Query.TrimStart('?').Split('&') ?? Array.Empty<string>();
                 checks.Add(new SubjectTokenCheck("url calls GetCallerIdentity (Version 2011-06-15)", query.Contains("Action=GetCallerIdentity") && query.Contains("Version=2011-06-15"), url == null ? "no url" : url.Query));
-                var method = Text(root, "method");
+                var method = JsonText.String(root, "method");
                 checks.Add(new SubjectTokenCheck("method POST", method == "POST", method ?? "missing"));
 
                 var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -132,7 +132,7 @@ namespace StsPowerShell.Core.Google
                 {
                     foreach (var header in list.EnumerateArray())
                     {
-                        if (header.ValueKind == JsonValueKind.Object && Text(header, "key") is string key && Text(header, "value") is string value)
+                        if (header.ValueKind == JsonValueKind.Object && JsonText.String(header, "key") is string key && JsonText.String(header, "value") is string value)
                         {
                             headers[key] = value;
                         }
@@ -222,9 +222,6 @@ namespace StsPowerShell.Core.Google
 
             return checks;
         }
-
-        private static string? Text(JsonElement element, string name) =>
-            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
         private static DateTimeOffset? Instant(string? text) =>
             text != null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value) ? value : (DateTimeOffset?)null;

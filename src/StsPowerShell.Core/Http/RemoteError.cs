@@ -70,13 +70,13 @@ namespace StsPowerShell.Core.Http
                 if (error.ValueKind == JsonValueKind.String)
                 {
                     code = error.GetString() ?? string.Empty;
-                    description = Text(root, "error_description");
-                    uri = Text(root, "error_uri");
+                    description = JsonText.StringOrNumber(root, "error_description");
+                    uri = JsonText.StringOrNumber(root, "error_uri");
                 }
                 else if (error.ValueKind == JsonValueKind.Object)
                 {
-                    code = Text(error, "status") ?? Text(error, "code") ?? string.Empty;
-                    description = Text(error, "message");
+                    code = JsonText.StringOrNumber(error, "status") ?? JsonText.StringOrNumber(error, "code") ?? string.Empty;
+                    description = JsonText.StringOrNumber(error, "message");
                 }
 
                 return code.Length > 0;
@@ -87,19 +87,5 @@ namespace StsPowerShell.Core.Http
             }
         }
 
-        private static string? Text(JsonElement element, string name)
-        {
-            if (!element.TryGetProperty(name, out var value))
-            {
-                return null;
-            }
-
-            return value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            };
-        }
     }
 }

@@ -55,10 +55,10 @@ namespace StsPowerShell.Core.Oidc
             using var payload = ParsePart(parts[1], "payload");
             return new JwtClaims
             {
-                Algorithm = Text(header.RootElement, "alg"),
-                KeyId = Text(header.RootElement, "kid"),
-                Issuer = Text(payload.RootElement, "iss"),
-                Subject = Text(payload.RootElement, "sub"),
+                Algorithm = JsonText.String(header.RootElement, "alg"),
+                KeyId = JsonText.String(header.RootElement, "kid"),
+                Issuer = JsonText.String(payload.RootElement, "iss"),
+                Subject = JsonText.String(payload.RootElement, "sub"),
                 Audiences = ReadAudiences(payload.RootElement),
                 IssuedAt = Time(payload.RootElement, "iat"),
                 ExpiresOn = Time(payload.RootElement, "exp"),
@@ -115,9 +115,6 @@ namespace StsPowerShell.Core.Oidc
 
             return list;
         }
-
-        private static string? Text(JsonElement element, string name) =>
-            element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
         private static DateTimeOffset? Time(JsonElement element, string name) =>
             element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds)

@@ -159,10 +159,10 @@ namespace StsPowerShell.Core.Google
 
                 if (success.ValueKind == JsonValueKind.False)
                 {
-                    throw new SubjectTokenSourceException(Kind, $"the executable reported failure {Text(root, "code") ?? "(no code)"}: {Text(root, "message") ?? "(no message)"}");
+                    throw new SubjectTokenSourceException(Kind, $"the executable reported failure {JsonText.StringOrNumber(root, "code") ?? "(no code)"}: {JsonText.StringOrNumber(root, "message") ?? "(no message)"}");
                 }
 
-                var tokenType = Text(root, "token_type");
+                var tokenType = JsonText.StringOrNumber(root, "token_type");
                 if (tokenType != configuration.SubjectTokenType)
                 {
                     throw new SubjectTokenSourceException(Kind, $"{where} has token_type '{tokenType}', but the configuration's subject_token_type is {configuration.SubjectTokenType}.");
@@ -186,17 +186,10 @@ namespace StsPowerShell.Core.Google
                 }
 
                 var field = tokenType == TokenTypes.Saml2 ? "saml_response" : "id_token";
-                var token = Text(root, field);
+                var token = JsonText.StringOrNumber(root, field);
                 return string.IsNullOrEmpty(token) ? throw new SubjectTokenSourceException(Kind, $"{where} has no {field}.") : token!;
             }
         }
 
-        private static string? Text(JsonElement root, string name) =>
-            root.TryGetProperty(name, out var value) ? value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            } : null;
     }
 }
