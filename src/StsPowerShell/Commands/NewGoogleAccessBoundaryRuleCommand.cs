@@ -24,7 +24,7 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://cloud.google.com/iam/docs/downscoping-short-lived-credentials">Downscoping with credential access boundaries</seealso>
     [Cmdlet(VerbsCommon.New, "GoogleAccessBoundaryRule")]
     [OutputType(typeof(AccessBoundaryRule))]
-    public sealed class NewGoogleAccessBoundaryRuleCommand : PSCmdlet
+    public sealed class NewGoogleAccessBoundaryRuleCommand : StsCmdlet
     {
         /// <summary>The full resource name the rule applies to, such as //storage.googleapis.com/projects/_/buckets/my-bucket.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -59,7 +59,7 @@ namespace StsPowerShell.Commands
             }
             catch (System.ArgumentException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "InvalidParameter." + e.ParamName, ErrorCategory.InvalidArgument, null));
+                ThrowTerminating(e, null);
             }
         }
     }

@@ -43,7 +43,7 @@ namespace StsPowerShell.Commands
             }
             catch (ArgumentException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "InvalidParameter." + (e.ParamName == "tokenType" ? nameof(SubjectTokenType) : e.ParamName), ErrorCategory.InvalidArgument, null));
+                ThrowTerminating(e.ParamName == "tokenType" ? ParameterNames.Rename(e, nameof(SubjectTokenType)) : e, null);
             }
         }
     }
