@@ -1,13 +1,17 @@
 #Requires -Version 5.1
 <#
 .SYNOPSIS
-    Builds StsPowerShell into out/, and with -Test runs the xunit tests and then the Pester tests.
+    Builds StsPowerShell into out/; with -Test runs every test, xunit then Pester, and prints one summary.
+.DESCRIPTION
+    With -Test, the results are written to out/TestResults (xunit as TRX, Pester as JUnit XML), each stage's
+    time is printed, and the last line is `tests: N passed, M failed, K skipped` over both suites. The script
+    exits non-zero when a stage fails, a test fails or no test ran. `.ci/run` runs exactly this.
 .EXAMPLE
-    ./build.ps1                      # Debug build: out/StsPowerShell/<version>/
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Test      # every test, on a machine with only the .NET SDK
 .EXAMPLE
-    ./build.ps1 -Configuration Release -Test
+    ./build.ps1                                               # Debug build: out/StsPowerShell/<version>/
 .EXAMPLE
-    ./build.ps1 -Configuration Release -Package   # out/Release/packages/StsPowerShell.<version>.nupkg
+    ./build.ps1 -Configuration Release -Package               # out/Release/packages/StsPowerShell.<version>.nupkg
 #>
 [CmdletBinding()]
 param(
@@ -22,22 +26,76 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+
+function Invoke-Stage {
+    param([string] $Name, [scriptblock] $Action)
+
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    try { & $Action }
+    finally { Write-Host ("stage {0}: {1:N1} s" -f $Name, $clock.Elapsed.TotalSeconds) }
+}
+
+function Get-TestCount {
+    # Counts from a result file; a missing or unreadable file is one failure, so a suite that did not run
+    # cannot pass.
+    param([string] $TrxPath, [string] $JUnitPath)
+
+    $path = if ($TrxPath) { $TrxPath } else { $JUnitPath }
+    if (-not (Test-Path -LiteralPath $path)) {
+        Write-Host "$path was not written: that suite did not run."
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    [xml] $document = Get-Content -LiteralPath $path -Raw
+    if ($TrxPath) {
+        $counters = $document.TestRun.ResultSummary.Counters
+        return [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted; Skipped = [int]$counters.notExecuted }
+    }
+    $suites = @($document.testsuites.testsuite)
+    $total = ($suites | ForEach-Object { [int]$_.tests } | Measure-Object -Sum).Sum
+    $failed = ($suites | ForEach-Object { [int]$_.failures + [int]$_.errors } | Measure-Object -Sum).Sum
+    $skipped = ($suites | ForEach-Object { [int]$_.skipped + [int]$_.disabled } | Measure-Object -Sum).Sum
+    [pscustomobject]@{ Passed = $total - $failed - $skipped; Failed = $failed; Skipped = $skipped }
+}
+
 Push-Location $PSScriptRoot
 try {
-    dotnet build --configuration $Configuration
-    if ($LASTEXITCODE -ne 0) { throw "dotnet build failed with exit code $LASTEXITCODE." }
+    Invoke-Stage build {
+        dotnet build --configuration $Configuration
+        if ($LASTEXITCODE -ne 0) { throw "dotnet build failed with exit code $LASTEXITCODE." }
+    }
 
     if ($Test) {
-        dotnet test --configuration $Configuration --no-build
-        if ($LASTEXITCODE -ne 0) { throw "dotnet test failed with exit code $LASTEXITCODE." }
+        $results = Join-Path $PSScriptRoot 'out/TestResults'
+        if (Test-Path -LiteralPath $results) { Remove-Item -LiteralPath $results -Recurse -Force }
+        $null = New-Item -ItemType Directory -Path $results
 
-        & (Join-Path $PSScriptRoot 'tests/Pester/Invoke-PesterTests.ps1') -Configuration $Configuration
-        if ($LASTEXITCODE -ne 0) { throw 'The Pester tests failed.' }
+        # Both suites always run; their counts are read back from the result files, not from console text.
+        Invoke-Stage xunit {
+            dotnet test --configuration $Configuration --no-build --logger 'trx;LogFileName=xunit.trx' --results-directory $results
+        }
+        $xunitExit = $LASTEXITCODE
+        Invoke-Stage pester {
+            & (Join-Path $PSScriptRoot 'tests/Pester/Invoke-PesterTests.ps1') -Configuration $Configuration -ResultPath (Join-Path $results 'pester.xml')
+        }
+        $pesterExit = $LASTEXITCODE
+
+        $xunit = Get-TestCount -TrxPath (Join-Path $results 'xunit.trx')
+        $pester = Get-TestCount -JUnitPath (Join-Path $results 'pester.xml')
+        $passed = $xunit.Passed + $pester.Passed
+        $failed = $xunit.Failed + $pester.Failed
+        if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { Write-Host "dotnet test exited with $xunitExit without a failed test: counted as a failure."; $failed++ }
+        if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { Write-Host "Pester exited with $pesterExit without a failed test: counted as a failure."; $failed++ }
+        "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
+        "pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+        "tests: $passed passed, $failed failed, $($xunit.Skipped + $pester.Skipped) skipped"
+        if ($failed -gt 0 -or $xunit.Passed -eq 0 -or $pester.Passed -eq 0) { exit 1 }
     }
 
     if ($Package) {
-        dotnet build (Join-Path $PSScriptRoot 'packaging/StsPowerShell.Package.csproj') --configuration $Configuration
-        if ($LASTEXITCODE -ne 0) { throw "Packing failed with exit code $LASTEXITCODE." }
+        Invoke-Stage package {
+            dotnet build (Join-Path $PSScriptRoot 'packaging/StsPowerShell.Package.csproj') --configuration $Configuration
+            if ($LASTEXITCODE -ne 0) { throw "Packing failed with exit code $LASTEXITCODE." }
+        }
     }
 }
 finally {

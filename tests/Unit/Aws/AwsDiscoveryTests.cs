@@ -114,7 +114,7 @@ public class AwsDiscoveryTests
         Assert.Equal(0, emulator.State.RequestCount);
     }
 
-    [Fact]
+    [PosixShellFact]
     public async Task CredentialProcessIsRunAndItsDocumentRead()
     {
         using var environment = new AwsTestEnvironment(null);
@@ -127,7 +127,7 @@ public class AwsDiscoveryTests
         Assert.Equal(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero), credentials.Expiration);
     }
 
-    [Theory]
+    [PosixShellTheory]
     [InlineData("fails.sh", "exited with code 3")]
     [InlineData("version2.sh", "not a Version 1 credentials document")]
     [InlineData("hangs.sh", "did not finish within")]

@@ -191,7 +191,7 @@ public sealed class ExternalAccountTests : IDisposable
         Assert.Equal(0, emulator.State.RequestCount);
     }
 
-    [Fact]
+    [PosixShellFact]
     public async Task AnAllowedExecutableGetsGooglesVariablesAndItsTokenIsExchanged()
     {
         await using var emulator = await Start();
@@ -211,7 +211,7 @@ public sealed class ExternalAccountTests : IDisposable
         Assert.Contains($"GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE={Path.Combine(folder, "cache.json")}", variables);
     }
 
-    [Fact]
+    [PosixShellFact]
     public async Task AValidOutputFileIsUsedWithoutRunningAndAnExpiredOneIsNot()
     {
         await using var emulator = await Start();
@@ -229,7 +229,7 @@ public sealed class ExternalAccountTests : IDisposable
         Assert.True(File.Exists(record));
     }
 
-    [Theory]
+    [PosixShellTheory]
     [InlineData("{\"version\":1,\"success\":false,\"code\":\"401\",\"message\":\"Caller not authorized.\"}", "reported failure 401: Caller not authorized.")]
     [InlineData("{\"version\":2,\"success\":true}", "has no version 1")]
     [InlineData("{\"version\":1,\"success\":true,\"token_type\":\"urn:ietf:params:oauth:token-type:saml2\",\"saml_response\":\"x\",\"expiration_time\":4102444800}", "but the configuration's subject_token_type is urn:ietf:params:oauth:token-type:jwt")]
