@@ -1,3 +1,5 @@
+using System.Threading.Tasks;
+using System.Threading;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -61,6 +63,35 @@ namespace StsPowerShell.Core.Aws
         public static string RegionalEndpoint(string region) => $"https://sts.{region}.amazonaws.com?{GetCallerIdentityQuery}";
 
         /// <summary>
+        /// The subject token for <paramref name="audience"/>: signed with <paramref name="credentials"/> when given,
+        /// else with the credentials AWS's tools would find; in <paramref name="region"/> when given, else the one
+        /// they would find.
+        /// </summary>
+        /// <exception cref="ArgumentException">The region, audience or endpoint is malformed; nothing was looked up.</exception>
+        /// <exception cref="AwsDiscoveryException">No credentials or region could be found.</exception>
+        public static async Task<CallerIdentityToken> CreateAsync(AwsCredentials? credentials, string? region, string audience, Uri? endpoint, AwsDiscoveryOptions discovery, CancellationToken cancellationToken)
+        {
+            if (!string.IsNullOrWhiteSpace(region) && !IsRegionName(region!.Trim()))
+            {
+                throw new ArgumentException($"{MessageText.Quote(region)} is not an AWS region name such as us-east-1.", "Region");
+            }
+
+            CheckAudience(audience);
+            var finder = new AwsCredentialDiscovery(discovery);
+            credentials ??= await finder.FindCredentialsAsync(cancellationToken).ConfigureAwait(false);
+            var found = string.IsNullOrWhiteSpace(region) ? await finder.FindRegionAsync(cancellationToken).ConfigureAwait(false) : region!.Trim();
+            return Create(credentials, found, audience, discovery.Clock(), endpoint);
+        }
+
+        private static void CheckAudience(string audience)
+        {
+            if (string.IsNullOrWhiteSpace(audience) || !(audience.StartsWith("//", StringComparison.Ordinal) || audience.StartsWith("https://", StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"{MessageText.Quote(audience)} is not a provider's full resource name such as //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>.", "Audience");
+            }
+        }
+
+        /// <summary>
         /// Signs a GetCallerIdentity request for <paramref name="audience"/>. The same inputs and signing time
         /// always give the same token.
         /// </summary>
@@ -69,19 +100,16 @@ namespace StsPowerShell.Core.Aws
         {
             if (string.IsNullOrWhiteSpace(region) || !IsRegionName(region))
             {
-                throw new ArgumentException($"{MessageText.Quote(region)} is not an AWS region name such as us-east-1.", nameof(region));
+                throw new ArgumentException($"{MessageText.Quote(region)} is not an AWS region name such as us-east-1.", "Region");
             }
 
-            if (string.IsNullOrWhiteSpace(audience) || !(audience.StartsWith("//", StringComparison.Ordinal) || audience.StartsWith("https://", StringComparison.Ordinal)))
-            {
-                throw new ArgumentException($"{MessageText.Quote(audience)} is not a provider's full resource name such as //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>.", nameof(audience));
-            }
+            CheckAudience(audience);
 
             var urlText = endpoint == null
                 ? RegionalEndpoint(region)
                 : string.IsNullOrEmpty(endpoint.Query) ? endpoint.OriginalString.TrimEnd('/') + "?" + GetCallerIdentityQuery : endpoint.OriginalString;
             var url = new Uri(urlText);
-            EndpointPolicy.Validate(url, nameof(endpoint));
+            EndpointPolicy.Validate(url, "StsEndpoint");
 
             var host = url.IsDefaultPort ? url.Host : url.Host + ":" + url.Port.ToString(CultureInfo.InvariantCulture);
             var request = new SigV4Request("POST", url.AbsolutePath);

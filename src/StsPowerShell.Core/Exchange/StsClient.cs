@@ -41,14 +41,13 @@ namespace StsPowerShell.Core.Exchange
                 throw new ArgumentNullException(nameof(request));
             }
 
-            request.Validate();
             if (ClientAuthentication?.Method == ClientAuthenticationMethod.Basic && request.AdditionalHeaders.ContainsKey("Authorization"))
             {
-                throw new ArgumentException("An Authorization header cannot be given together with HTTP Basic client authentication.", nameof(TokenExchangeRequest.AdditionalHeaders));
+                throw new ArgumentException("An Authorization header cannot be given together with HTTP Basic client authentication.", TokenExchangeField.AdditionalHeaderName);
             }
 
             var body = Encoding.UTF8.GetBytes(TokenExchangeFormBody.Encode(request, ClientAuthentication));
-            options.Logger?.Verbose(Describe(request));
+            options.Logger?.Verbose($"Token exchange at {TokenEndpoint.GetLeftPart(UriPartial.Path)}: {request.Describe()}, {(ClientAuthentication == null ? "no client authentication" : $"client {ClientAuthentication.ClientId} by {ClientAuthentication.Method}")}");
 
             var result = await HttpSender.SendAsync(() => CreateHttpRequest(request, body), options, cancellationToken).ConfigureAwait(false);
             if (!result.IsSuccess)
@@ -83,49 +82,6 @@ namespace StsPowerShell.Core.Exchange
             }
 
             return message;
-        }
-
-        // Names fields and their public values; tokens and secrets appear only as lengths.
-        private string Describe(TokenExchangeRequest request)
-        {
-            var text = new StringBuilder($"Token exchange at {TokenEndpoint.GetLeftPart(UriPartial.Path)}: subject_token_type {request.SubjectTokenType}, subject_token of {request.SubjectToken!.Length} characters");
-            if (!string.IsNullOrEmpty(request.ActorToken))
-            {
-                text.Append($", actor_token_type {request.ActorTokenType}, actor_token of {request.ActorToken!.Length} characters");
-            }
-
-            if (request.Audiences.Count > 0)
-            {
-                text.Append(", audience ").Append(string.Join(", ", request.Audiences));
-            }
-
-            if (request.Resources.Count > 0)
-            {
-                text.Append(", resource ").Append(string.Join(", ", request.Resources));
-            }
-
-            if (request.Scopes.Count > 0)
-            {
-                text.Append(", scope ").Append(string.Join(" ", request.Scopes));
-            }
-
-            if (!string.IsNullOrEmpty(request.RequestedTokenType))
-            {
-                text.Append(", requested_token_type ").Append(request.RequestedTokenType);
-            }
-
-            if (!string.IsNullOrEmpty(request.Options))
-            {
-                text.Append($", options of {request.Options!.Length} characters");
-            }
-
-            if (request.AdditionalHeaders.Count > 0)
-            {
-                text.Append(", headers ").Append(string.Join(", ", request.AdditionalHeaders.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase)));
-            }
-
-            text.Append(ClientAuthentication == null ? ", no client authentication" : $", client {ClientAuthentication.ClientId} by {ClientAuthentication.Method}");
-            return text.ToString();
         }
     }
 }

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Globalization;
+using StsPowerShell.Core.Http;
 
 namespace StsPowerShell.Core.Exchange
 {
@@ -44,12 +46,12 @@ namespace StsPowerShell.Core.Exchange
         /// The cached token for <paramref name="key"/> while it is fresh (unless <paramref name="force"/>), else one
         /// from <paramref name="fetch"/>, kept when it states an expiry.
         /// </summary>
-        public async Task<(IssuedToken Token, bool Reused)> GetAsync(string key, bool force, Func<CancellationToken, Task<IssuedToken>> fetch, CancellationToken cancellationToken)
+        public async Task<IssuedToken> GetAsync(string key, bool force, IStsLogger? logger, Func<CancellationToken, Task<IssuedToken>> fetch, CancellationToken cancellationToken)
         {
             var entry = entries.GetOrAdd(key, _ => new Entry());
             if (!force && IsFresh(entry.Token))
             {
-                return (entry.Token!, true);
+                return Reused(entry.Token!, logger);
             }
 
             await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -58,18 +60,24 @@ namespace StsPowerShell.Core.Exchange
                 // Another caller may have fetched while this one waited.
                 if (!force && IsFresh(entry.Token))
                 {
-                    return (entry.Token!, true);
+                    return Reused(entry.Token!, logger);
                 }
 
                 var token = await fetch(cancellationToken).ConfigureAwait(false);
                 entry.Token = token.ExpiresOn.HasValue ? token : null;
                 Sweep();
-                return (token, false);
+                return token;
             }
             finally
             {
                 entry.Gate.Release();
             }
+        }
+
+        private static IssuedToken Reused(IssuedToken token, IStsLogger? logger)
+        {
+            logger?.Verbose($"Reusing the session's token, which expires {token.ExpiresOn?.ToString("u", CultureInfo.InvariantCulture)}.");
+            return token;
         }
 
         /// <summary>Forgets every token.</summary>

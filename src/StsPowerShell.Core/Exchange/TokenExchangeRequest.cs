@@ -1,169 +1,125 @@
 using System;
 using System.Collections.Generic;
-using System.Text.Json;
-
-using StsPowerShell.Core.Http;
+using System.Globalization;
+using System.Linq;
+using System.Text;
 
 namespace StsPowerShell.Core.Exchange
 {
-    /// <summary>The parameters of an RFC 8693 §2.1 token exchange request.</summary>
+    /// <summary>
+    /// A validated RFC 8693 §2.1 token exchange request; immutable. Made by <see cref="TokenExchangeRequestBuilder.Build"/>,
+    /// which is the one place a request is checked. Token types are URNs here, never short names.
+    /// </summary>
     public sealed class TokenExchangeRequest
     {
-        /// <summary>Google's limit on the length of the <c>options</c> field.</summary>
-        public const int MaximumOptionsLength = 4096;
+        internal TokenExchangeRequest(
+            string grantType,
+            string subjectToken,
+            string subjectTokenType,
+            string? actorToken,
+            string? actorTokenType,
+            IReadOnlyList<string> audiences,
+            IReadOnlyList<string> resources,
+            IReadOnlyList<string> scopes,
+            string? requestedTokenType,
+            string? options,
+            IReadOnlyDictionary<string, string> additionalHeaders)
+        {
+            GrantType = grantType;
+            SubjectToken = subjectToken;
+            SubjectTokenType = subjectTokenType;
+            ActorToken = actorToken;
+            ActorTokenType = actorTokenType;
+            Audiences = audiences;
+            Resources = resources;
+            Scopes = scopes;
+            RequestedTokenType = requestedTokenType;
+            Options = options;
+            AdditionalHeaders = additionalHeaders;
+        }
 
-        /// <summary><c>grant_type</c>; the token-exchange grant unless set otherwise.</summary>
-        public string GrantType { get; set; } = TokenTypes.TokenExchangeGrantType;
+        /// <summary>grant_type.</summary>
+        public string GrantType { get; }
 
-        /// <summary><c>subject_token</c>: the token that represents the party on whose behalf the request is made.</summary>
-        public string? SubjectToken { get; set; }
+        /// <summary>subject_token.</summary>
+        public string SubjectToken { get; }
 
-        /// <summary><c>subject_token_type</c>: a token type identifier (see <see cref="TokenTypes"/>).</summary>
-        public string? SubjectTokenType { get; set; }
+        /// <summary>subject_token_type, as a URN.</summary>
+        public string SubjectTokenType { get; }
 
-        /// <summary><c>actor_token</c>: the token of the acting party, for delegation.</summary>
-        public string? ActorToken { get; set; }
+        /// <summary>actor_token, when delegating.</summary>
+        public string? ActorToken { get; }
 
-        /// <summary><c>actor_token_type</c>: required when <see cref="ActorToken"/> is set, and only then.</summary>
-        public string? ActorTokenType { get; set; }
+        /// <summary>actor_token_type, present exactly when <see cref="ActorToken"/> is.</summary>
+        public string? ActorTokenType { get; }
 
-        /// <summary><c>audience</c> values; each is sent as its own field.</summary>
-        public IList<string> Audiences { get; } = new List<string>();
+        /// <summary>audience values, each sent as its own field.</summary>
+        public IReadOnlyList<string> Audiences { get; }
 
-        /// <summary><c>resource</c> values (absolute URIs); each is sent as its own field.</summary>
-        public IList<string> Resources { get; } = new List<string>();
+        /// <summary>resource values (absolute URIs), each sent as its own field.</summary>
+        public IReadOnlyList<string> Resources { get; }
 
-        /// <summary>Scopes; sent as one space-delimited <c>scope</c> field.</summary>
-        public IList<string> Scopes { get; } = new List<string>();
+        /// <summary>scope tokens, sent space-separated.</summary>
+        public IReadOnlyList<string> Scopes { get; }
 
-        /// <summary><c>requested_token_type</c>.</summary>
-        public string? RequestedTokenType { get; set; }
+        /// <summary>requested_token_type, as a URN.</summary>
+        public string? RequestedTokenType { get; }
 
-        /// <summary>Google's <c>options</c>: a serialized JSON object of at most 4096 characters.</summary>
-        public string? Options { get; set; }
+        /// <summary>Google's options: a JSON object.</summary>
+        public string? Options { get; }
 
-        /// <summary>Extra HTTP headers sent with the request.</summary>
-        public IDictionary<string, string> AdditionalHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>Extra HTTP headers.</summary>
+        public IReadOnlyDictionary<string, string> AdditionalHeaders { get; }
+
+        /// <summary>The secrets this request carries, for masking server text.</summary>
+        public IEnumerable<string> Secrets() =>
+            TokenExchangeField.All.Where(f => f.IsSecret).SelectMany(f => f.ValuesOf(this));
 
         /// <summary>
-        /// Checks the request before anything is sent. The exception's <see cref="ArgumentException.ParamName"/>
-        /// is the name of the property at fault.
+        /// A description for verbose output: public fields with their values, secrets as lengths, header names
+        /// without values.
         /// </summary>
-        /// <exception cref="ArgumentException">A field is missing or malformed.</exception>
-        public void Validate()
+        public string Describe()
         {
-            if (string.IsNullOrWhiteSpace(GrantType))
+            var text = new StringBuilder();
+            foreach (var field in TokenExchangeField.All)
             {
-                throw new ArgumentException("grant_type is required.", nameof(GrantType));
-            }
-
-            if (string.IsNullOrEmpty(SubjectToken))
-            {
-                throw new ArgumentException("subject_token is required and must not be empty.", nameof(SubjectToken));
-            }
-
-            SubjectTokenType = TokenTypes.Resolve(SubjectTokenType ?? string.Empty, nameof(SubjectTokenType));
-
-            if (!string.IsNullOrEmpty(ActorToken))
-            {
-                if (string.IsNullOrWhiteSpace(ActorTokenType))
+                var values = field.ValuesOf(this);
+                if (values.Count == 0 || field == TokenExchangeField.GrantType && GrantType == TokenTypes.TokenExchangeGrantType)
                 {
-                    throw new ArgumentException("actor_token_type is required when actor_token is present (RFC 8693 §2.1).", nameof(ActorTokenType));
+                    continue;
                 }
 
-                ActorTokenType = TokenTypes.Resolve(ActorTokenType!, nameof(ActorTokenType));
-            }
-            else if (!string.IsNullOrWhiteSpace(ActorTokenType))
-            {
-                throw new ArgumentException("actor_token_type must not be sent without actor_token (RFC 8693 §2.1).", nameof(ActorTokenType));
-            }
-
-            if (!string.IsNullOrWhiteSpace(RequestedTokenType))
-            {
-                RequestedTokenType = TokenTypes.Resolve(RequestedTokenType!, nameof(RequestedTokenType));
+                text.Append(text.Length == 0 ? string.Empty : ", ").Append(field.WireName).Append(' ');
+                text.Append(field.IsSecret || field == TokenExchangeField.Options
+                    ? string.Format(CultureInfo.InvariantCulture, "of {0} characters", values[0].Length)
+                    : string.Join(", ", values));
             }
 
-            foreach (var resource in Resources)
+            if (AdditionalHeaders.Count > 0)
             {
-                if (!Uri.TryCreate(resource, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Fragment))
-                {
-                    throw new ArgumentException($"{MessageText.Quote(resource)} is not a resource: RFC 8693 §2.1 requires an absolute URI without a fragment.", nameof(Resources));
-                }
+                text.Append(", headers ").Append(string.Join(", ", AdditionalHeaders.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase)));
             }
 
-            foreach (var scope in Scopes)
-            {
-                if (string.IsNullOrWhiteSpace(scope) || scope.IndexOf(' ') >= 0 || scope.IndexOf('"') >= 0 || scope.IndexOf('\\') >= 0)
-                {
-                    throw new ArgumentException($"{MessageText.Quote(scope)} is not a scope token: RFC 6749 §3.3 scopes are non-empty and contain no spaces, quotes or backslashes.", nameof(Scopes));
-                }
-            }
-
-            ValidateOptions(Options);
-            ValidateHeaders();
+            return text.ToString();
         }
 
-        private static readonly string[] ReservedHeaders = { "Host", "Content-Type", "Content-Length", "Transfer-Encoding", "Connection" };
-
-        private void ValidateHeaders()
+        /// <summary>The parts of the request that identify it for token reuse: every field and header.</summary>
+        internal IEnumerable<string?> IdentityParts()
         {
-            foreach (var header in AdditionalHeaders)
+            foreach (var field in TokenExchangeField.All)
             {
-                if (string.IsNullOrEmpty(header.Key) || !IsHttpToken(header.Key))
+                yield return field.WireName;
+                foreach (var value in field.ValuesOf(this))
                 {
-                    throw new ArgumentException($"{MessageText.Quote(header.Key)} is not a valid HTTP header name (RFC 9110 §5.1 token).", nameof(AdditionalHeaders));
-                }
-
-                if (Array.Exists(ReservedHeaders, reserved => string.Equals(reserved, header.Key, StringComparison.OrdinalIgnoreCase)))
-                {
-                    throw new ArgumentException($"The header '{header.Key}' is set by the module and cannot be given.", nameof(AdditionalHeaders));
-                }
-
-                if (header.Value == null || header.Value.IndexOf('\r') >= 0 || header.Value.IndexOf('\n') >= 0 || header.Value.IndexOf('\0') >= 0)
-                {
-                    throw new ArgumentException($"The value of header '{header.Key}' must be present and must not contain CR, LF or NUL.", nameof(AdditionalHeaders));
-                }
-            }
-        }
-
-        private static bool IsHttpToken(string name)
-        {
-            foreach (var c in name)
-            {
-                if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".IndexOf(c) >= 0)
-                {
-                    return false;
+                    yield return value;
                 }
             }
 
-            return true;
-        }
-
-        /// <summary>Checks that <paramref name="options"/> is a JSON object within Google's length limit.</summary>
-        /// <exception cref="ArgumentException">It is too long or not a JSON object.</exception>
-        public static void ValidateOptions(string? options)
-        {
-            if (string.IsNullOrEmpty(options))
+            foreach (var header in AdditionalHeaders.OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
             {
-                return;
-            }
-
-            if (options!.Length > MaximumOptionsLength)
-            {
-                throw new ArgumentException($"options is {options.Length} characters long; Google's STS accepts at most {MaximumOptionsLength}.", nameof(Options));
-            }
-
-            try
-            {
-                using var document = JsonText.Parse(options);
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new ArgumentException($"options must be a JSON object, not a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.", nameof(Options));
-                }
-            }
-            catch (JsonException e)
-            {
-                throw new ArgumentException($"options is not valid JSON: {e.Message}", nameof(Options));
+                yield return header.Key.ToLowerInvariant();
+                yield return header.Value;
             }
         }
     }

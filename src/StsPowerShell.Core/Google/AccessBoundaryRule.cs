@@ -18,23 +18,23 @@ namespace StsPowerShell.Core.Google
         {
             if (string.IsNullOrWhiteSpace(availableResource))
             {
-                throw new ArgumentException("A rule needs the full resource name it applies to, such as //storage.googleapis.com/projects/_/buckets/my-bucket.", nameof(availableResource));
+                throw new ArgumentException("A rule needs the full resource name it applies to, such as //storage.googleapis.com/projects/_/buckets/my-bucket.", "AvailableResource");
             }
 
             var permissions = (availablePermissions ?? Enumerable.Empty<string>()).ToList();
             if (permissions.Count == 0 || permissions.Any(string.IsNullOrWhiteSpace))
             {
-                throw new ArgumentException("A rule needs at least one role, such as roles/storage.objectViewer, and none may be empty.", nameof(availablePermissions));
+                throw new ArgumentException("A rule needs at least one role, such as roles/storage.objectViewer, and none may be empty.", "AvailablePermission");
             }
 
             if (conditionExpression != null && string.IsNullOrWhiteSpace(conditionExpression))
             {
-                throw new ArgumentException("A condition needs a CEL expression.", nameof(conditionExpression));
+                throw new ArgumentException("A condition needs a CEL expression.", "ConditionExpression");
             }
 
             if (conditionExpression == null && (conditionTitle != null || conditionDescription != null))
             {
-                throw new ArgumentException("A condition title or description needs a condition expression.", nameof(conditionExpression));
+                throw new ArgumentException("A condition title or description needs a condition expression.", "ConditionExpression");
             }
 
             AvailableResource = availableResource.Trim();

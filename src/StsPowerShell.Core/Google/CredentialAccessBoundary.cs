@@ -19,13 +19,16 @@ namespace StsPowerShell.Core.Google
         /// <summary>Google's limit on the rules of one boundary.</summary>
         public const int MaximumRules = 10;
 
+        // The name errors about the rules carry.
+        private const string RulesName = "AccessBoundaryRule";
+
         /// <summary>The <c>options</c> JSON carrying the boundary.</summary>
         /// <exception cref="ArgumentException">There are no rules, more than 10, or the JSON exceeds 4096 characters.</exception>
         public static string ToOptions(IReadOnlyList<AccessBoundaryRule> rules)
         {
             if (rules.Count == 0 || rules.Count > MaximumRules)
             {
-                throw new ArgumentException($"A credential access boundary has 1 to {MaximumRules} rules, not {rules.Count}.", nameof(rules));
+                throw new ArgumentException($"A credential access boundary has 1 to {MaximumRules} rules, not {rules.Count}.", RulesName);
             }
 
             using var stream = new MemoryStream();
@@ -73,11 +76,11 @@ namespace StsPowerShell.Core.Google
             var options = Encoding.UTF8.GetString(stream.ToArray());
             try
             {
-                TokenExchangeRequest.ValidateOptions(options);
+                GoogleSts.ValidateOptions(options);
             }
             catch (ArgumentException e)
             {
-                throw new ArgumentException($"The boundary is too large for Google's STS: {MessageText.Reason(e)} Use fewer or shorter rules.", nameof(rules));
+                throw new ArgumentException($"The boundary is too large for Google's STS: {MessageText.Reason(e)} Use fewer or shorter rules.", RulesName);
             }
 
             return options;
@@ -89,15 +92,15 @@ namespace StsPowerShell.Core.Google
         /// </summary>
         public static async Task<IssuedToken> DownscopeAsync(Uri tokenEndpoint, string accessToken, DateTimeOffset? sourceExpiresOn, IReadOnlyList<AccessBoundaryRule> rules, StsHttpOptions options, CancellationToken cancellationToken)
         {
-            var request = new TokenExchangeRequest
+            var exchange = new TokenExchangeOperation(tokenEndpoint, null, options);
+            var request = exchange.Prepare(new TokenExchangeRequestBuilder
             {
                 SubjectToken = accessToken,
                 SubjectTokenType = TokenTypes.AccessToken,
                 RequestedTokenType = TokenTypes.AccessToken,
                 Options = ToOptions(rules),
-            };
-            var response = await new StsClient(tokenEndpoint, null, options).ExchangeTokenAsync(request, cancellationToken).ConfigureAwait(false);
-            return new IssuedToken(response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresOn ?? sourceExpiresOn, response.Scope, tokenEndpoint);
+            });
+            return await exchange.ExchangeAsync(request, TokenReuse.None, sourceExpiresOn, cancellationToken).ConfigureAwait(false);
         }
     }
 }

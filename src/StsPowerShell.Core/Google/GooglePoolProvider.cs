@@ -28,7 +28,7 @@ namespace StsPowerShell.Core.Google
         /// <exception cref="ArgumentException">The existing options are not a JSON object.</exception>
         public static string WithUserProject(string? options, string userProject)
         {
-            TokenExchangeRequest.ValidateOptions(options);
+            TokenExchangeRequestBuilder.ValidateOptionsObject(options);
             using var stream = new MemoryStream();
             using (var writer = new Utf8JsonWriter(stream))
             {

@@ -9,6 +9,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Http;
 using StsPowerShell.Core.Oidc;
 
@@ -26,6 +27,25 @@ namespace StsPowerShell.Core.Google
         /// <summary>The longest access token lifetime the API grants (with the org policy that allows more than 1 h).</summary>
         public static readonly TimeSpan MaximumLifetime = TimeSpan.FromHours(12);
 
+        private static readonly string[] ImpersonationScopes = { GoogleSts.CloudPlatformScope, "https://www.googleapis.com/auth/iam" };
+
+        /// <summary>
+        /// What to tell a person whose federated token's scope (<paramref name="federatedScope"/>, space-separated)
+        /// cannot call this API; null when it can or is unknown.
+        /// </summary>
+        public static string? ScopeWarning(string? federatedScope)
+        {
+            if (string.IsNullOrWhiteSpace(federatedScope))
+            {
+                return null;
+            }
+
+            var scopes = federatedScope!.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            return scopes.Any(s => ImpersonationScopes.Contains(s))
+                ? null
+                : $"The federated token's scope is '{federatedScope}'; the IAM Credentials API needs {string.Join(" or ", ImpersonationScopes)}, so expect PERMISSION_DENIED. Exchange with -Scope {GoogleSts.CloudPlatformScope}.";
+        }
+
         private readonly Uri endpoint;
         private readonly StsHttpOptions options;
 
@@ -40,18 +60,19 @@ namespace StsPowerShell.Core.Google
         /// <summary>An OAuth access token for <paramref name="serviceAccount"/>.</summary>
         /// <exception cref="ArgumentException">A parameter is malformed; nothing was sent.</exception>
         /// <exception cref="GoogleApiException">The API refused.</exception>
-        public async Task<ServiceAccountToken> GenerateAccessTokenAsync(
+        public async Task<IssuedToken> GenerateAccessTokenAsync(
             string bearerToken, string serviceAccount, IReadOnlyList<string> scopes, TimeSpan? lifetime, IReadOnlyList<string> delegates, CancellationToken cancellationToken = default)
         {
-            CheckServiceAccount(serviceAccount, nameof(serviceAccount));
+            CheckServiceAccount(serviceAccount, "ServiceAccount");
+            scopes = scopes.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => GoogleScopes.Expand(s.Trim())).ToArray();
             if (scopes.Count == 0 || scopes.Any(string.IsNullOrWhiteSpace))
             {
-                throw new ArgumentException("At least one scope is required, and none may be empty.", nameof(scopes));
+                throw new ArgumentException("At least one scope is required, and none may be empty.", "Scope");
             }
 
             if (lifetime is TimeSpan span && (span < TimeSpan.FromSeconds(1) || span > MaximumLifetime || span.Ticks % TimeSpan.TicksPerSecond != 0))
             {
-                throw new ArgumentException($"The lifetime must be whole seconds from 1 s to {MaximumLifetime.TotalHours} h; more than 1 h needs the constraints/iam.allowServiceAccountCredentialLifetimeExtension org policy.", nameof(lifetime));
+                throw new ArgumentException($"The lifetime must be whole seconds from 1 s to {MaximumLifetime.TotalHours} h; more than 1 h needs the constraints/iam.allowServiceAccountCredentialLifetimeExtension org policy.", "Lifetime");
             }
 
             var body = Json(writer =>
@@ -72,19 +93,19 @@ namespace StsPowerShell.Core.Google
             }
 
             options.Logger?.Verbose($"Received an access token for {serviceAccount}, expires {expiresOn.ToString("u", CultureInfo.InvariantCulture)}.");
-            return new ServiceAccountToken(accessToken, expiresOn);
+            return new IssuedToken(accessToken, TokenTypes.AccessToken, "Bearer", expiresOn, string.Join(" ", scopes), endpoint);
         }
 
         /// <summary>An OIDC ID token for <paramref name="serviceAccount"/> with audience <paramref name="audience"/>.</summary>
         /// <exception cref="ArgumentException">A parameter is malformed; nothing was sent.</exception>
         /// <exception cref="GoogleApiException">The API refused.</exception>
-        public async Task<ServiceAccountToken> GenerateIdTokenAsync(
+        public async Task<IssuedToken> GenerateIdTokenAsync(
             string bearerToken, string serviceAccount, string audience, bool includeEmail, IReadOnlyList<string> delegates, CancellationToken cancellationToken = default)
         {
-            CheckServiceAccount(serviceAccount, nameof(serviceAccount));
+            CheckServiceAccount(serviceAccount, "ServiceAccount");
             if (string.IsNullOrWhiteSpace(audience))
             {
-                throw new ArgumentException("An audience is required: the URL or client id of the service that will receive the ID token.", nameof(audience));
+                throw new ArgumentException("An audience is required: the URL or client id of the service that will receive the ID token.", "Audience");
             }
 
             var body = Json(writer =>
@@ -106,7 +127,7 @@ namespace StsPowerShell.Core.Google
             }
 
             options.Logger?.Verbose($"Received an ID token for {serviceAccount} with audience {audience}.");
-            return new ServiceAccountToken(token, expiresOn);
+            return new IssuedToken(token, TokenTypes.IdToken, "N_A", expiresOn, null, endpoint);
         }
 
         private async Task<HttpResult> PostAsync(string serviceAccount, string method, string bearerToken, byte[] body, CancellationToken cancellationToken)
@@ -146,7 +167,7 @@ namespace StsPowerShell.Core.Google
 
         private static string DelegateName(string serviceAccount)
         {
-            CheckServiceAccount(serviceAccount, "delegates");
+            CheckServiceAccount(serviceAccount, "Delegate");
             return "projects/-/serviceAccounts/" + serviceAccount;
         }
 

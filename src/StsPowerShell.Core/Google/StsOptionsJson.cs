@@ -12,6 +12,23 @@ namespace StsPowerShell.Core.Google
     {
         private const int MaximumDepth = 16;
 
+        /// <summary>Options given as a dictionary (written as JSON) or as JSON text (checked later, as sent); null when absent.</summary>
+        /// <exception cref="ArgumentException">Another type, or a value JSON cannot hold; ParamName is <paramref name="parameterName"/>.</exception>
+        public static string? FromParameter(object? options, string parameterName)
+        {
+            switch (options)
+            {
+                case null:
+                    return null;
+                case string json:
+                    return json;
+                case IDictionary dictionary:
+                    return FromDictionary(dictionary, parameterName);
+                default:
+                    throw new ArgumentException($"Expected a hashtable or a JSON string, not a {options.GetType().FullName}.", parameterName);
+            }
+        }
+
         /// <summary>Serializes nested dictionaries, lists, strings, numbers, booleans and nulls.</summary>
         /// <exception cref="ArgumentException">A value of another kind, or nesting deeper than 16.</exception>
         public static string FromDictionary(IDictionary options, string parameterName)

@@ -33,7 +33,7 @@ namespace StsPowerShell.Core.Google
         /// <summary>The checks for <paramref name="token"/> of <paramref name="tokenType"/>, meant for <paramref name="audience"/> when given.</summary>
         public static IReadOnlyList<SubjectTokenCheck> Check(string token, string tokenType, string? audience, DateTimeOffset now)
         {
-            var type = TokenTypes.Resolve(tokenType, nameof(tokenType));
+            var type = TokenTypes.Resolve(tokenType, "SubjectTokenType");
             switch (type)
             {
                 case TokenTypes.Jwt:

@@ -1,3 +1,7 @@
+using StsPowerShell.Parameters;
+using StsPowerShell.Pipeline;
+using System.Threading.Tasks;
+using System;
 using System.Management.Automation;
 using StsPowerShell.Core;
 using StsPowerShell.Core.Http;
@@ -27,7 +31,7 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/examples/azure-pipelines.yml">Azure Pipelines example</seealso>
     [Cmdlet(VerbsCommon.Get, "AzurePipelinesIdToken")]
     [OutputType(typeof(OidcSubjectToken))]
-    public sealed class GetAzurePipelinesIdTokenCommand : StsCmdlet
+    public sealed class GetAzurePipelinesIdTokenCommand : NetworkCmdlet
     {
         /// <summary>The id (GUID) of the workload identity federation service connection.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -36,6 +40,7 @@ namespace StsPowerShell.Commands
 
         /// <summary>The job's System.AccessToken (string or SecureString); SYSTEM_ACCESSTOKEN when not given.</summary>
         [Parameter]
+        [SecretTransformation]
         public object? SystemAccessToken { get; set; }
 
         /// <summary>The job's OIDC request URL; SYSTEM_OIDCREQUESTURI when not given.</summary>
@@ -47,16 +52,18 @@ namespace StsPowerShell.Commands
         public SwitchParameter AsPlainText { get; set; }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        private protected override object? CurrentTarget => ServiceConnectionId;
+
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
-            var accessToken = Binding.SecretText.FromParameter(PSObjectValues.Unwrap(SystemAccessToken), nameof(SystemAccessToken));
-            var options = new StsHttpOptions();
-            var token = Run((logger, cancellation) =>
+            var accessToken = SecretText.FromParameter(SystemAccessToken, nameof(SystemAccessToken));
+            var options = HttpOptions(pipe);
+            var asPlainText = AsPlainText.IsPresent;
+            return async () =>
             {
-                options.Logger = logger;
-                return AzurePipelinesIdToken.RequestAsync(ServiceConnectionId, OidcRequestUri, accessToken, EnvironmentVariables.FromProcess(), options, cancellation);
-            });
-            WriteObject(OidcSubjectToken.FromToken(token, AsPlainText.IsPresent));
+                var token = await AzurePipelinesIdToken.RequestAsync(ServiceConnectionId, OidcRequestUri, accessToken, EnvironmentVariables.FromProcess(), options, Cancellation).ConfigureAwait(false);
+                pipe.WriteObject(OidcSubjectToken.FromToken(token, asPlainText));
+            };
         }
     }
 }

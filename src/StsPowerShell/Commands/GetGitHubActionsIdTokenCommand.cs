@@ -1,3 +1,7 @@
+using StsPowerShell.Parameters;
+using StsPowerShell.Pipeline;
+using System.Threading.Tasks;
+using System;
 using System.Management.Automation;
 using StsPowerShell.Core;
 using StsPowerShell.Core.Http;
@@ -25,7 +29,7 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/examples/github-actions.yml">GitHub Actions example</seealso>
     [Cmdlet(VerbsCommon.Get, "GitHubActionsIdToken")]
     [OutputType(typeof(OidcSubjectToken))]
-    public sealed class GetGitHubActionsIdTokenCommand : StsCmdlet
+    public sealed class GetGitHubActionsIdTokenCommand : NetworkCmdlet
     {
         /// <summary>The audience (aud) to ask for; GitHub's default (the repository owner's URL) when not given.</summary>
         [Parameter(Position = 0)]
@@ -37,6 +41,7 @@ namespace StsPowerShell.Commands
 
         /// <summary>The token request bearer token (string or SecureString); ACTIONS_ID_TOKEN_REQUEST_TOKEN when not given.</summary>
         [Parameter]
+        [SecretTransformation]
         public object? RequestToken { get; set; }
 
         /// <summary>Returns the token as a plain string instead of SecureString.</summary>
@@ -44,16 +49,18 @@ namespace StsPowerShell.Commands
         public SwitchParameter AsPlainText { get; set; }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        private protected override object? CurrentTarget => Audience;
+
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
-            var requestToken = Binding.SecretText.FromParameter(PSObjectValues.Unwrap(RequestToken), nameof(RequestToken));
-            var options = new StsHttpOptions();
-            var token = Run((logger, cancellation) =>
+            var requestToken = SecretText.FromParameter(RequestToken, nameof(RequestToken));
+            var options = HttpOptions(pipe);
+            var asPlainText = AsPlainText.IsPresent;
+            return async () =>
             {
-                options.Logger = logger;
-                return GitHubActionsIdToken.RequestAsync(Audience, RequestUrl, requestToken, EnvironmentVariables.FromProcess(), options, cancellation);
-            });
-            WriteObject(OidcSubjectToken.FromToken(token, AsPlainText.IsPresent));
+                var token = await GitHubActionsIdToken.RequestAsync(Audience, RequestUrl, requestToken, EnvironmentVariables.FromProcess(), options, Cancellation).ConfigureAwait(false);
+                pipe.WriteObject(OidcSubjectToken.FromToken(token, asPlainText));
+            };
         }
     }
 }

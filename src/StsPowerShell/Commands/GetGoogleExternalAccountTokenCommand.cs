@@ -1,10 +1,12 @@
-using System.Globalization;
+using System;
 using System.Management.Automation;
-using StsPowerShell.Binding;
+using System.Threading.Tasks;
 using StsPowerShell.Completion;
 using StsPowerShell.Core;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
+using StsPowerShell.Parameters;
+using StsPowerShell.Pipeline;
 
 namespace StsPowerShell.Commands
 {
@@ -32,14 +34,15 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/README.md">StsPowerShell README</seealso>
     [Cmdlet(VerbsCommon.Get, "GoogleExternalAccountToken")]
     [OutputType(typeof(StsToken))]
-    public sealed class GetGoogleExternalAccountTokenCommand : StsCmdlet
+    public sealed class GetGoogleExternalAccountTokenCommand : NetworkCmdlet
     {
-        /// <summary>The external_account configuration file; GOOGLE_APPLICATION_CREDENTIALS when not given.</summary>
+        /// <summary>The external_account configuration file, relative to the current location; GOOGLE_APPLICATION_CREDENTIALS when not given.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Path", "FullName")]
+        [ValidateNotNullOrEmpty]
         public string? ConfigurationFile { get; set; }
 
-        /// <summary>The scopes to request; short names such as cloud-platform are Google's.</summary>
+        /// <summary>The scopes of the access token; Google's short names such as cloud-platform are accepted.</summary>
         /// <value>https://www.googleapis.com/auth/cloud-platform</value>
         [Parameter]
         [ArgumentCompleter(typeof(ScopeCompleter))]
@@ -50,33 +53,27 @@ namespace StsPowerShell.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Seconds allowed for each HTTP attempt.</summary>
-        /// <value>30</value>
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = 30;
-
-        /// <summary>Returns the token as a plain string instead of SecureString.</summary>
+        /// <summary>Returns the token as a plain string instead of a SecureString.</summary>
         [Parameter]
         public SwitchParameter AsPlainText { get; set; }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
-        {
-            var parameters = new ExternalAccountParameters { ConfigurationFile = ConfigurationFile, Scope = Scope, Force = Force.IsPresent, TimeoutSec = TimeoutSec };
-            var options = parameters.ToHttpOptions();
-            var environment = EnvironmentVariables.FromProcess();
-            var (token, reused) = Run((logger, cancellation) =>
-            {
-                options.Logger = logger;
-                return parameters.GetTokenAsync(environment, options, TokenCache.Shared, cancellation);
-            });
-            if (reused)
-            {
-                WriteVerbose($"Reusing the session's token, which expires {token.ExpiresOn?.ToString("u", CultureInfo.InvariantCulture)}; -Force gets a fresh one.");
-            }
+        private protected override object? CurrentTarget => ConfigurationFile;
 
-            WriteObject(StsToken.FromIssued(token, AsPlainText.IsPresent));
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
+        {
+            var environment = EnvironmentVariables.FromProcess();
+            var path = ExternalAccountConfiguration.ResolvePath(
+                ConfigurationFile == null ? null : ProviderPath.ResolveFile(this, ConfigurationFile, nameof(ConfigurationFile)), environment);
+            var context = new SubjectTokenContext(environment, HttpOptions(pipe));
+            var reuse = Force ? TokenReuse.Refresh : TokenReuse.Reuse;
+            var asPlainText = AsPlainText.IsPresent;
+            return async () =>
+            {
+                var credential = new ExternalAccountCredential(ExternalAccountConfiguration.Load(path), context);
+                var token = await credential.GetAccessTokenAsync(Scope, reuse, TokenCache.Shared, Cancellation).ConfigureAwait(false);
+                pipe.WriteObject(StsToken.FromIssued(token, asPlainText));
+            };
         }
     }
 }

@@ -1,12 +1,15 @@
+using System;
 using System.Management.Automation;
+using StsPowerShell.Parameters;
 
 namespace StsPowerShell.Commands
 {
     /// <summary>
     /// The base of cmdlets that act with a Google access token: piped from Invoke-StsTokenExchange (or another
-    /// StsToken), or given with -AccessToken.
+    /// StsToken), piped as any object with an AccessToken property (a deserialized token, say), or given with
+    /// -AccessToken.
     /// </summary>
-    public abstract class GoogleTokenConsumerCmdlet : StsCmdlet
+    public abstract class GoogleTokenConsumerCmdlet : NetworkCmdlet
     {
         private const string FederatedTokenSet = "FederatedToken";
         private const string AccessTokenSet = "AccessToken";
@@ -16,8 +19,9 @@ namespace StsPowerShell.Commands
         [ValidateNotNull]
         public StsToken? FederatedToken { get; set; }
 
-        /// <summary>A Google access token (string or SecureString), instead of a piped token.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
+        /// <summary>A Google access token (string or SecureString); binds the AccessToken property of a piped object.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = AccessTokenSet)]
+        [SecretTransformation]
         [ValidateNotNull]
         public object? AccessToken { get; set; }
 
@@ -25,7 +29,18 @@ namespace StsPowerShell.Commands
         [Parameter]
         public SwitchParameter AsPlainText { get; set; }
 
-        /// <summary>The token to act with: the piped token's, or -AccessToken's.</summary>
-        protected object? ActingToken => FederatedToken?.AccessToken ?? PSObjectValues.Unwrap(AccessToken);
+        /// <inheritdoc />
+        private protected override object? CurrentTarget => FederatedToken;
+
+        /// <summary>The plain text of the token to act with: the piped token's, or -AccessToken's.</summary>
+        /// <exception cref="ArgumentException">It is missing or not a string or SecureString.</exception>
+        private protected string ActingToken()
+        {
+            var name = FederatedToken == null ? nameof(AccessToken) : nameof(FederatedToken);
+            var token = SecretText.FromParameter(FederatedToken?.AccessToken ?? AccessToken, name);
+            return string.IsNullOrWhiteSpace(token)
+                ? throw new ArgumentException("A Google access token is required: pipe one in, or pass -AccessToken.", name)
+                : token!;
+        }
     }
 }

@@ -1,10 +1,14 @@
 using System;
 using System.Collections;
+using System.Globalization;
 using System.Management.Automation;
-using StsPowerShell.Binding;
+using System.Threading.Tasks;
 using StsPowerShell.Completion;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
+using StsPowerShell.Core.Http;
+using StsPowerShell.Parameters;
+using StsPowerShell.Pipeline;
 
 namespace StsPowerShell.Commands
 {
@@ -12,6 +16,7 @@ namespace StsPowerShell.Commands
     /// <para type="synopsis">Exchanges a token for another at an OAuth 2.0 Token Exchange (RFC 8693) endpoint, by default Google's STS.</para>
     /// <para type="description">Sends an RFC 8693 token exchange request, form-encoded, to -TokenEndpoint (https://sts.googleapis.com/v1/token unless given) and writes the issued token as an StsPowerShell.StsToken whose AccessToken is a SecureString unless -AsPlainText is given.</para>
     /// <para type="description">Every request field is a parameter. Token types take URNs or the short names jwt, id_token, access_token, refresh_token, saml1, saml2, aws4_request and access_boundary_intermediary_token. In requests to Google, -Scope takes short names such as cloud-platform. The subject token, its type and the audience bind by property name from the pipeline, so the output of Get-AzurePipelinesIdToken, Get-GitHubActionsIdToken, New-AwsCallerIdentityToken or a previous exchange pipes straight in.</para>
+    /// <para type="description">Three parameter sets: without client credentials or an actor token; with -ClientCredential (and -ClientAuthentication); with -ActorToken and -ActorTokenType (and optionally -ClientCredential, sent with HTTP Basic).</para>
     /// <para type="description">Transient failures (connection errors and HTTP 408, 429, 500, 502, 503, 504) are retried -MaximumRetryCount times, the interval doubling from -RetryIntervalSec with jitter, or as Retry-After says; OAuth errors are terminating errors with the ErrorId StsOAuthError.&lt;error code&gt; and the server's own description. No token or secret appears in any output, verbose message or error.</para>
     /// </summary>
     /// <example title="Exchange an OIDC token for a Google federated access token">
@@ -40,23 +45,34 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/README.md">StsPowerShell README</seealso>
     /// <seealso href="https://www.rfc-editor.org/rfc/rfc8693">RFC 8693: OAuth 2.0 Token Exchange</seealso>
     /// <seealso href="https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token">Google STS token method</seealso>
-    [Cmdlet(VerbsLifecycle.Invoke, "StsTokenExchange")]
+    [Cmdlet(VerbsLifecycle.Invoke, "StsTokenExchange", DefaultParameterSetName = ExchangeSet)]
     [OutputType(typeof(StsToken))]
     public sealed class InvokeStsTokenExchangeCommand : SubjectTokenCmdlet
     {
+        private const string ExchangeSet = "Exchange";
+        private const string ClientCredentialSet = "ClientCredential";
+        private const string ActorTokenSet = "ActorToken";
+
+        private Uri? tokenEndpoint;
+        private ClientAuthentication? client;
+        private string? options;
+
         /// <summary>The token endpoint; https, or http to a loopback address.</summary>
         /// <value>https://sts.googleapis.com/v1/token</value>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string TokenEndpoint { get; set; } = GoogleSts.DefaultTokenEndpoint;
 
-        /// <summary>The actor token, for delegation.</summary>
-        [Parameter]
+        /// <summary>The actor token, for delegation (RFC 8693 §2.1), as a string or SecureString.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ActorTokenSet)]
+        [SecretTransformation]
+        [ValidateNotNull]
         public object? ActorToken { get; set; }
 
-        /// <summary>The actor token's type; required with -ActorToken.</summary>
-        [Parameter]
+        /// <summary>The actor token's type: a URN or a short name.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ActorTokenSet)]
         [ArgumentCompleter(typeof(TokenTypeCompleter))]
+        [ValidateNotNullOrEmpty]
         public string? ActorTokenType { get; set; }
 
         /// <summary>The audience: for Google, the workload or workforce pool provider's full resource name.</summary>
@@ -67,7 +83,7 @@ namespace StsPowerShell.Commands
         [Parameter]
         public string[]? Resource { get; set; }
 
-        /// <summary>The scopes to request.</summary>
+        /// <summary>The scopes to request; in requests to Google, short names such as cloud-platform.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(ScopeCompleter))]
         public string[]? Scope { get; set; }
@@ -85,7 +101,7 @@ namespace StsPowerShell.Commands
 
         /// <summary>For a workforce pool provider without client credentials: the project billed (Google's userProject option).</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [ValidateNotNull]
         public string? WorkforcePoolUserProject { get; set; }
 
         /// <summary>Extra HTTP headers.</summary>
@@ -98,39 +114,24 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string GrantType { get; set; } = TokenTypes.TokenExchangeGrantType;
 
-        /// <summary>The OAuth client id and secret.</summary>
-        [Parameter]
+        /// <summary>The OAuth client id (user name) and secret (password).</summary>
+        [Parameter(ParameterSetName = ExchangeSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ClientCredentialSet)]
+        [Parameter(ParameterSetName = ActorTokenSet)]
         [Credential]
+        [ValidateNotNull]
         public PSCredential? ClientCredential { get; set; }
 
-        /// <summary>How the client credentials are sent: Basic (default) or RequestBody.</summary>
+        /// <summary>How the client credentials are sent: Basic (default, RFC 6749 §2.3.1) or RequestBody.</summary>
         /// <value>Basic</value>
-        [Parameter]
+        [Parameter(ParameterSetName = ClientCredentialSet)]
         public ClientAuthenticationMethod ClientAuthentication { get; set; } = ClientAuthenticationMethod.Basic;
-
-        /// <summary>Seconds allowed for each attempt.</summary>
-        /// <value>30</value>
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = 30;
-
-        /// <summary>How many times a transient failure is retried.</summary>
-        /// <value>3</value>
-        [Parameter]
-        [ValidateRange(0, 10)]
-        public int MaximumRetryCount { get; set; } = 3;
-
-        /// <summary>Seconds before the first retry, doubled each time, with jitter.</summary>
-        /// <value>1</value>
-        [Parameter]
-        [ValidateRange(0, 60)]
-        public int RetryIntervalSec { get; set; } = 1;
 
         /// <summary>Reuses the token of an identical earlier exchange in this session until five minutes before it expires.</summary>
         [Parameter]
         public SwitchParameter ReuseToken { get; set; }
 
-        /// <summary>With -ReuseToken, gets a fresh token even when the session holds one that is still valid.</summary>
+        /// <summary>Exchanges even when the session holds a token from an identical exchange, and keeps the new one for -ReuseToken.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -138,64 +139,64 @@ namespace StsPowerShell.Commands
         [Parameter]
         public SwitchParameter AsPlainText { get; set; }
 
-        /// <inheritdoc />
-        protected override void ProcessRecord()
+        /// <summary>Checks what is the same for every input: the endpoint, the client, the options and headers.</summary>
+        protected override void BeginProcessing()
         {
-            var parameters = new TokenExchangeParameters
-            {
-                TokenEndpoint = TokenEndpoint,
-                SubjectToken = PSObjectValues.Unwrap(SubjectToken),
-                SubjectTokenType = SubjectTokenType,
-                ActorToken = PSObjectValues.Unwrap(ActorToken),
-                ActorTokenType = ActorTokenType,
-                Audience = Audience,
-                Resource = Resource,
-                Scope = Scope,
-                RequestedTokenType = RequestedTokenType,
-                Options = PSObjectValues.Unwrap(Options),
-                WorkforcePoolUserProject = WorkforcePoolUserProject,
-                AdditionalHeader = AdditionalHeader,
-                GrantType = GrantType,
-                ClientId = ClientCredential?.UserName,
-                ClientSecret = ClientCredential?.Password,
-                ClientAuthentication = ClientAuthentication,
-                TimeoutSec = TimeoutSec,
-                MaximumRetryCount = MaximumRetryCount,
-                RetryIntervalSec = RetryIntervalSec,
-                ReuseToken = ReuseToken.IsPresent,
-                Force = Force.IsPresent,
-            };
-
-            var options = parameters.ToHttpOptions();
-            StsClient client;
-            TokenExchangeRequest request;
             try
             {
-                request = parameters.ToRequest();
-                client = new StsClient(parameters.ToEndpoint(), parameters.ToClientAuthentication(), options);
+                tokenEndpoint = EndpointPolicy.Parse(TokenEndpoint, nameof(TokenEndpoint));
+                client = ClientCredential == null
+                    ? null
+                    : new ClientAuthentication(ClientCredential.UserName, SecretText.ToPlainText(ClientCredential.Password), ClientAuthentication);
+                options = StsOptionsJson.FromParameter(PSObjectValues.Unwrap(Options), nameof(Options));
             }
             catch (ArgumentException e)
             {
-                ThrowTerminating(e, null);
-                return;
+                ThrowTerminating(e);
+            }
+        }
+
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
+        {
+            var builder = new TokenExchangeRequestBuilder
+            {
+                GrantType = GrantType,
+                SubjectToken = SecretText.FromParameter(SubjectToken, nameof(SubjectToken)),
+                SubjectTokenType = SubjectTokenType,
+                ActorToken = SecretText.FromParameter(ActorToken, nameof(ActorToken)),
+                ActorTokenType = ActorTokenType,
+                RequestedTokenType = RequestedTokenType,
+                Options = options,
+            };
+            AddAll(builder.Audiences, Audience);
+            AddAll(builder.Resources, Resource);
+            AddAll(builder.Scopes, Scope);
+            if (AdditionalHeader != null)
+            {
+                foreach (DictionaryEntry header in AdditionalHeader)
+                {
+                    builder.AdditionalHeaders[Convert.ToString(PSObjectValues.Unwrap(header.Key), CultureInfo.InvariantCulture) ?? string.Empty] =
+                        Convert.ToString(PSObjectValues.Unwrap(header.Value), CultureInfo.InvariantCulture)!;
+                }
             }
 
-            foreach (var note in parameters.Notes)
+            var operation = new TokenExchangeOperation(tokenEndpoint!, client, HttpOptions(pipe));
+            var request = operation.Prepare(builder, WorkforcePoolUserProject);
+            var reuse = Force ? TokenReuse.Refresh : ReuseToken ? TokenReuse.Reuse : TokenReuse.None;
+            var asPlainText = AsPlainText.IsPresent;
+            return async () =>
             {
-                WriteVerbose(note);
-            }
+                var token = await operation.ExchangeAsync(request, reuse, null, Cancellation).ConfigureAwait(false);
+                pipe.WriteObject(StsToken.FromIssued(token, asPlainText));
+            };
+        }
 
-            var (token, reused) = Run((logger, cancellation) =>
+        private static void AddAll(System.Collections.Generic.IList<string> target, string[]? values)
+        {
+            foreach (var value in values ?? Array.Empty<string>())
             {
-                options.Logger = logger;
-                return parameters.ExchangeAsync(client, request, TokenCache.Shared, () => DateTimeOffset.UtcNow, cancellation);
-            });
-            if (reused)
-            {
-                WriteVerbose("Reusing the session's token from an identical exchange; -Force gets a fresh one.");
+                target.Add(value);
             }
-
-            WriteObject(StsToken.FromIssued(token, AsPlainText.IsPresent));
         }
     }
 }

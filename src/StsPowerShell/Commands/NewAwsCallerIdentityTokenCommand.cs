@@ -1,6 +1,9 @@
+using StsPowerShell.Core.Http;
+using StsPowerShell.Parameters;
+using StsPowerShell.Pipeline;
+using System.Threading.Tasks;
 using System;
 using System.Management.Automation;
-using StsPowerShell.Binding;
 using StsPowerShell.Completion;
 using StsPowerShell.Core.Aws;
 
@@ -34,7 +37,7 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://cloud.google.com/iam/docs/workload-identity-federation-with-other-clouds">Workload identity federation with AWS</seealso>
     [Cmdlet(VerbsCommon.New, "AwsCallerIdentityToken", DefaultParameterSetName = DiscoverySet)]
     [OutputType(typeof(AwsSubjectToken))]
-    public sealed class NewAwsCallerIdentityTokenCommand : StsCmdlet
+    public sealed class NewAwsCallerIdentityTokenCommand : NetworkCmdlet
     {
         private const string DiscoverySet = "Discovery";
         private const string AccessKeySet = "AccessKey";
@@ -63,16 +66,19 @@ namespace StsPowerShell.Commands
 
         /// <summary>The AWS secret access key, as a string or SecureString.</summary>
         [Parameter(Mandatory = true, ParameterSetName = AccessKeySet)]
+        [SecretTransformation]
         [ValidateNotNull]
         public object? SecretKey { get; set; }
 
         /// <summary>The session token of temporary credentials, as a string or SecureString.</summary>
         [Parameter(ParameterSetName = AccessKeySet)]
         [Parameter(ParameterSetName = CredentialSet)]
+        [SecretTransformation]
         public object? SessionToken { get; set; }
 
         /// <summary>A PSCredential (key id as user name, secret key as password) or an AWS.Tools credentials object.</summary>
         [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+        [SecretTransformation]
         [ValidateNotNull]
         public object? Credential { get; set; }
 
@@ -92,32 +98,55 @@ namespace StsPowerShell.Commands
         public SwitchParameter AsPlainText { get; set; }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
-        {
-            var credential = PSObjectValues.Unwrap(Credential);
-            var pscredential = credential as PSCredential;
-            var parameters = new AwsCallerIdentityParameters
-            {
-                Audience = Audience,
-                Region = Region,
-                StsEndpoint = StsEndpoint,
-                AccessKey = AccessKey,
-                SecretKey = PSObjectValues.Unwrap(SecretKey),
-                SessionToken = PSObjectValues.Unwrap(SessionToken),
-                Credential = pscredential == null ? credential : null,
-                CredentialUserName = pscredential?.UserName,
-                CredentialPassword = pscredential?.Password,
-                ProfileName = ProfileName,
-                ProfileLocation = ProfileLocation,
-            };
+        private protected override object? CurrentTarget => Audience;
 
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
+        {
+            var credentials = ExplicitCredentials();
+            var endpoint = string.IsNullOrWhiteSpace(StsEndpoint) ? null : EndpointPolicy.Parse(StsEndpoint!, nameof(StsEndpoint));
             var discovery = AwsDiscoveryOptions.FromProcessEnvironment();
-            var token = Run((logger, cancellation) =>
+            discovery.ProfileName = ProfileName;
+            discovery.ProfileLocation = ProfileLocation == null ? null : ProviderPath.Resolve(this, ProfileLocation, nameof(ProfileLocation));
+            discovery.Logger = pipe;
+            discovery.ProcessTimeout = TimeSpan.FromSeconds(TimeoutSec);
+
+            // Off EC2, instance metadata must fail fast: AWS's tools allow it 1 s unless told otherwise.
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)))
             {
-                discovery.Logger = logger;
-                return parameters.CreateAsync(discovery, () => DateTimeOffset.UtcNow, cancellation);
-            });
-            WriteObject(AwsSubjectToken.FromToken(token, AsPlainText.IsPresent));
+                discovery.MetadataTimeout = TimeSpan.FromSeconds(TimeoutSec);
+            }
+
+            var asPlainText = AsPlainText.IsPresent;
+            return async () =>
+            {
+                var token = await CallerIdentityToken.CreateAsync(credentials, Region, Audience, endpoint, discovery, Cancellation).ConfigureAwait(false);
+                pipe.WriteObject(AwsSubjectToken.FromToken(token, asPlainText));
+            };
+        }
+
+        // Keys given as parameters, a PSCredential or an AWS.Tools credentials object; null means discover.
+        private AwsCredentials? ExplicitCredentials()
+        {
+            if (!string.IsNullOrEmpty(AccessKey))
+            {
+                var secret = SecretText.FromParameter(SecretKey, nameof(SecretKey));
+                return string.IsNullOrEmpty(secret)
+                    ? throw new ArgumentException("-AccessKey needs -SecretKey.", nameof(SecretKey))
+                    : new AwsCredentials(AccessKey!, secret!, SecretText.FromParameter(SessionToken, nameof(SessionToken)), null, "parameters");
+            }
+
+            switch (Credential)
+            {
+                case null:
+                    return null;
+                case PSCredential credential:
+                    var password = SecretText.ToPlainText(credential.Password);
+                    return string.IsNullOrEmpty(password)
+                        ? throw new ArgumentException("The PSCredential's password must hold the AWS secret access key.", nameof(Credential))
+                        : new AwsCredentials(credential.UserName, password, SecretText.FromParameter(SessionToken, nameof(SessionToken)), null, "-Credential");
+                default:
+                    return AwsSdkCredentials.Read(Credential, nameof(Credential));
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
+using StsPowerShell.Pipeline;
+using System.Threading.Tasks;
+using System;
 using System.Management.Automation;
-using StsPowerShell.Binding;
 using StsPowerShell.Core.Google;
 
 namespace StsPowerShell.Commands
@@ -51,16 +53,16 @@ namespace StsPowerShell.Commands
         public string? ConditionDescription { get; set; }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        private protected override object? CurrentTarget => AvailableResource;
+
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
-            try
+            var rule = new AccessBoundaryRule(AvailableResource, AvailablePermission, ConditionExpression, ConditionTitle, ConditionDescription);
+            return () =>
             {
-                WriteObject(DownscopeParameters.NewRule(AvailableResource, AvailablePermission, ConditionExpression, ConditionTitle, ConditionDescription));
-            }
-            catch (System.ArgumentException e)
-            {
-                ThrowTerminating(e, null);
-            }
+                pipe.WriteObject(rule);
+                return Task.CompletedTask;
+            };
         }
     }
 }

@@ -1,5 +1,7 @@
+using StsPowerShell.Pipeline;
+using System.Threading.Tasks;
+using System;
 using System.Management.Automation;
-using StsPowerShell.Binding;
 using StsPowerShell.Core.Google;
 using StsPowerShell.Core.Http;
 
@@ -38,23 +40,33 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string TokenEndpoint { get; set; } = GoogleSts.DefaultTokenEndpoint;
 
-        /// <inheritdoc />
-        protected override void ProcessRecord()
+        private Uri? endpoint;
+
+        /// <summary>The endpoint and the boundary are the same for every input: a malformed one stops the call.</summary>
+        protected override void BeginProcessing()
         {
-            var parameters = new DownscopeParameters
+            try
             {
-                AccessToken = ActingToken,
-                AccessTokenExpiresOn = FederatedToken?.ExpiresOn,
-                AccessBoundaryRule = AccessBoundaryRule,
-                TokenEndpoint = TokenEndpoint,
+                endpoint = EndpointPolicy.Parse(TokenEndpoint, nameof(TokenEndpoint));
+                CredentialAccessBoundary.ToOptions(AccessBoundaryRule);
+            }
+            catch (ArgumentException e)
+            {
+                ThrowTerminating(e);
+            }
+        }
+
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
+        {
+            var token = ActingToken();
+            var expiresOn = FederatedToken?.ExpiresOn;
+            var options = HttpOptions(pipe);
+            var asPlainText = AsPlainText.IsPresent;
+            return async () =>
+            {
+                var downscoped = await CredentialAccessBoundary.DownscopeAsync(endpoint!, token, expiresOn, AccessBoundaryRule, options, Cancellation).ConfigureAwait(false);
+                pipe.WriteObject(StsToken.FromIssued(downscoped, asPlainText));
             };
-            var options = new StsHttpOptions();
-            var token = Run((logger, cancellation) =>
-            {
-                options.Logger = logger;
-                return parameters.DownscopeAsync(options, cancellation);
-            });
-            WriteObject(StsToken.FromIssued(token, AsPlainText.IsPresent));
         }
     }
 }

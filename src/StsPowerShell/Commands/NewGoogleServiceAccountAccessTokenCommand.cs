@@ -1,3 +1,6 @@
+using StsPowerShell.Pipeline;
+using System.Threading.Tasks;
+using System;
 using System.Management.Automation;
 using StsPowerShell.Completion;
 using StsPowerShell.Core.Google;
@@ -39,18 +42,17 @@ namespace StsPowerShell.Commands
         [ValidateRange(1, 43200)]
         public int? LifetimeSec { get; set; }
 
-        /// <inheritdoc />
-        protected override void ProcessRecord()
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
-            var parameters = BindImpersonation();
-            parameters.Scope = Scope;
-            parameters.LifetimeSec = LifetimeSec;
-            var options = new StsHttpOptions();
-            WriteObject(Run((logger, cancellation) =>
+            var bearer = ActingToken();
+            var client = Client(pipe);
+            var lifetime = LifetimeSec is int seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+            var asPlainText = AsPlainText.IsPresent;
+            return async () =>
             {
-                options.Logger = logger;
-                return parameters.GenerateAccessTokenAsync(options, AsPlainText.IsPresent, cancellation);
-            }));
+                var token = await client.GenerateAccessTokenAsync(bearer, ServiceAccount, Scope, lifetime, Delegate, Cancellation).ConfigureAwait(false);
+                pipe.WriteObject(StsToken.FromIssued(token, asPlainText));
+            };
         }
     }
 }

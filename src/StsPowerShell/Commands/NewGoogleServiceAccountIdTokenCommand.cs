@@ -1,3 +1,7 @@
+using StsPowerShell.Core.Google;
+using StsPowerShell.Pipeline;
+using System.Threading.Tasks;
+using System;
 using System.Management.Automation;
 using StsPowerShell.Core.Http;
 
@@ -34,16 +38,16 @@ namespace StsPowerShell.Commands
         [Parameter]
         public SwitchParameter IncludeEmail { get; set; }
 
-        /// <inheritdoc />
-        protected override void ProcessRecord()
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
-            var parameters = BindImpersonation();
-            var options = new StsHttpOptions();
-            WriteObject(Run((logger, cancellation) =>
+            var bearer = ActingToken();
+            var client = Client(pipe);
+            var asPlainText = AsPlainText.IsPresent;
+            return async () =>
             {
-                options.Logger = logger;
-                return parameters.GenerateIdTokenAsync(Audience, IncludeEmail.IsPresent, options, AsPlainText.IsPresent, cancellation);
-            }));
+                var token = await client.GenerateIdTokenAsync(bearer, ServiceAccount, Audience, IncludeEmail.IsPresent, Delegate, Cancellation).ConfigureAwait(false);
+                pipe.WriteObject(StsToken.FromIssued(token, asPlainText));
+            };
         }
     }
 }

@@ -1,6 +1,8 @@
+using System;
 using System.Management.Automation;
-using StsPowerShell.Binding;
 using StsPowerShell.Core.Google;
+using StsPowerShell.Core.Http;
+using StsPowerShell.Pipeline;
 
 namespace StsPowerShell.Commands
 {
@@ -17,6 +19,7 @@ namespace StsPowerShell.Commands
 
         /// <summary>Service accounts in the delegation chain, each granting the next the Service Account Token Creator role.</summary>
         [Parameter]
+        [ValidateNotNull]
         public string[] Delegate { get; set; } = new string[0];
 
         /// <summary>The IAM Credentials API endpoint (another universe domain, or an emulator).</summary>
@@ -25,24 +28,31 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string IamCredentialsEndpoint { get; set; } = IamCredentialsClient.DefaultEndpoint;
 
-        /// <summary>The bound values, with a warning written when the federated token's scope cannot impersonate.</summary>
-        private protected ImpersonationParameters BindImpersonation()
+        private Uri? endpoint;
+
+        /// <summary>The endpoint is the same for every input: a malformed one stops the call.</summary>
+        protected override void BeginProcessing()
         {
-            var parameters = new ImpersonationParameters
+            try
             {
-                ServiceAccount = ServiceAccount,
-                AccessToken = ActingToken,
-                AccessTokenScope = FederatedToken?.Scope,
-                Delegate = Delegate,
-                IamCredentialsEndpoint = IamCredentialsEndpoint,
-            };
-            var warning = parameters.ScopeWarning();
+                endpoint = EndpointPolicy.Parse(IamCredentialsEndpoint, nameof(IamCredentialsEndpoint));
+            }
+            catch (ArgumentException e)
+            {
+                ThrowTerminating(e);
+            }
+        }
+
+        /// <summary>The client for this record; warns first when the piped token's scope cannot impersonate.</summary>
+        private protected IamCredentialsClient Client(PipelineHandle pipe)
+        {
+            var warning = IamCredentialsClient.ScopeWarning(FederatedToken?.Scope);
             if (warning != null)
             {
-                WriteWarning(warning);
+                pipe.WriteWarning(warning);
             }
 
-            return parameters;
+            return new IamCredentialsClient(endpoint!, HttpOptions(pipe));
         }
     }
 }

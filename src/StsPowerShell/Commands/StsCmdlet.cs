@@ -1,20 +1,23 @@
 using System;
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using StsPowerShell.Binding;
-using StsPowerShell.Core.Http;
+using StsPowerShell.Pipeline;
 
 namespace StsPowerShell.Commands
 {
     /// <summary>
-    /// The base of the module's cmdlets: runs core calls off the pipeline thread while relaying their verbose
-    /// and debug messages onto it, cancels them on Ctrl+C, and turns failures into terminating errors.
+    /// The base of the module's cmdlets. A cmdlet binds and converts its parameters on the pipeline thread, then
+    /// returns one core call from <see cref="Prepare"/>, which runs off the pipeline thread and relays what it sends
+    /// through a <see cref="PipelineHandle"/> in order. A failure is a non-terminating error about the input being
+    /// processed, so the cmdlet goes on with the next one; Ctrl+C stops at once.
     /// </summary>
     public abstract class StsCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+
+        /// <summary>The input the current record is about, for error records; null when nothing identifies it.</summary>
+        private protected virtual object? CurrentTarget => null;
 
         /// <summary>Releases the cancellation source.</summary>
         public void Dispose()
@@ -22,37 +25,36 @@ namespace StsPowerShell.Commands
             stopping.Dispose();
         }
 
-        /// <summary>Ctrl+C: cancels the call in flight at once.</summary>
+        /// <summary>Ctrl+C: cancels the call in flight and stops waiting for it.</summary>
         protected override void StopProcessing()
         {
             stopping.Cancel();
         }
 
-        /// <summary>
-        /// Runs <paramref name="work"/> off the pipeline thread and waits, writing the messages it sends to the
-        /// logger it is given as they come.
-        /// </summary>
-        protected T Run<T>(Func<IStsLogger, CancellationToken, Task<T>> work)
+        /// <summary>Processes one input: <see cref="Prepare"/> on the pipeline thread, then its work off it.</summary>
+        protected sealed override void ProcessRecord()
         {
-            using var messages = new BlockingCollection<LogMessage>();
-            var logger = new QueueLogger(messages);
-            var task = Task.Run(() => work(logger, stopping.Token));
-            task.ContinueWith(_ => messages.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            foreach (var message in messages.GetConsumingEnumerable())
-            {
-                if (message.IsVerbose)
-                {
-                    WriteVerbose(message.Text);
-                }
-                else
-                {
-                    WriteDebug(message.Text);
-                }
-            }
-
+            var target = CurrentTarget;
+            PipelineHandle pipe;
+            Func<Task> work;
             try
             {
-                return task.GetAwaiter().GetResult();
+                pipe = new PipelineHandle(target);
+                work = Prepare(pipe);
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException))
+            {
+                // Reading the input failed on the pipeline thread (a path, a secret of the wrong type).
+                WriteError(ErrorClassifier.ToRecord(e, target));
+                return;
+            }
+
+            var task = Task.Run(work, stopping.Token);
+            task.ContinueWith(_ => pipe.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try
+            {
+                pipe.Drain(this, stopping.Token);
+                task.GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -60,55 +62,20 @@ namespace StsPowerShell.Commands
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                ThrowTerminating(e, null);
-                throw;
+                WriteError(ErrorClassifier.ToRecord(e, target));
             }
         }
 
-        /// <summary>Stops the pipeline with <paramref name="error"/>, classified by <see cref="ErrorClassifier"/>.</summary>
-        protected void ThrowTerminating(Exception error, object? target)
-        {
-            var (errorId, category) = ErrorClassifier.Classify(error);
-            ThrowTerminatingError(new ErrorRecord(error, errorId, (ErrorCategory)Enum.Parse(typeof(ErrorCategory), category), target));
-        }
+        /// <summary>
+        /// Reads this record's parameters on the pipeline thread (paths, secrets, PowerShell values) and returns the
+        /// work to run off it. Anything the work sends goes through <paramref name="pipe"/>.
+        /// </summary>
+        private protected abstract Func<Task> Prepare(PipelineHandle pipe);
 
-        private readonly struct LogMessage
-        {
-            public LogMessage(bool isVerbose, string text)
-            {
-                IsVerbose = isVerbose;
-                Text = text;
-            }
+        /// <summary>Stops the whole call: for misuse that no pipeline input could make right.</summary>
+        private protected void ThrowTerminating(Exception error) => ThrowTerminatingError(ErrorClassifier.ToRecord(error, null));
 
-            public bool IsVerbose { get; }
-
-            public string Text { get; }
-        }
-
-        private sealed class QueueLogger : IStsLogger
-        {
-            private readonly BlockingCollection<LogMessage> messages;
-
-            public QueueLogger(BlockingCollection<LogMessage> messages)
-            {
-                this.messages = messages;
-            }
-
-            public void Verbose(string message) => Add(new LogMessage(true, message));
-
-            public void Debug(string message) => Add(new LogMessage(false, message));
-
-            private void Add(LogMessage message)
-            {
-                try
-                {
-                    messages.Add(message);
-                }
-                catch (InvalidOperationException)
-                {
-                    // The call has finished and the pipeline stopped listening; nothing is lost that mattered.
-                }
-            }
-        }
+        /// <summary>Cancelled by Ctrl+C.</summary>
+        private protected CancellationToken Cancellation => stopping.Token;
     }
 }

@@ -1,17 +1,19 @@
 using System.Management.Automation;
 using StsPowerShell.Completion;
+using StsPowerShell.Parameters;
 
 namespace StsPowerShell.Commands
 {
     /// <summary>
-    /// The base of cmdlets that take a subject token: as a string or SecureString, or from a piped object's
+    /// The base of cmdlets that exchange a subject token: as a string or SecureString, or from a piped object's
     /// SubjectToken/AccessToken and SubjectTokenType/IssuedTokenType properties.
     /// </summary>
-    public abstract class SubjectTokenCmdlet : StsCmdlet
+    public abstract class SubjectTokenCmdlet : NetworkCmdlet
     {
         /// <summary>The subject token, as a string or SecureString; binds SubjectToken or AccessToken of a piped object.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("AccessToken")]
+        [SecretTransformation]
         [ValidateNotNull]
         public object SubjectToken { get; set; } = null!;
 
@@ -21,5 +23,12 @@ namespace StsPowerShell.Commands
         [ArgumentCompleter(typeof(TokenTypeCompleter))]
         [ValidateNotNullOrEmpty]
         public string SubjectTokenType { get; set; } = null!;
+
+        /// <summary>The object piped in, whole: the target of the errors about it. Not for use on the command line.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        /// <inheritdoc />
+        private protected override object? CurrentTarget => InputObject;
     }
 }

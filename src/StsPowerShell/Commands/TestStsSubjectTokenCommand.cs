@@ -1,6 +1,9 @@
+using StsPowerShell.Completion;
+using StsPowerShell.Parameters;
+using StsPowerShell.Pipeline;
+using System.Threading.Tasks;
 using System;
 using System.Management.Automation;
-using StsPowerShell.Binding;
 using StsPowerShell.Core.Google;
 
 namespace StsPowerShell.Commands
@@ -24,27 +27,46 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token">Google STS: what a subject token must be</seealso>
     [Cmdlet(VerbsDiagnostic.Test, "StsSubjectToken")]
     [OutputType(typeof(SubjectTokenCheck))]
-    public sealed class TestStsSubjectTokenCommand : SubjectTokenCmdlet
+    public sealed class TestStsSubjectTokenCommand : StsCmdlet
     {
+        /// <summary>The token to check, as a string or SecureString; binds SubjectToken or AccessToken of a piped object. It is decoded, never verified, and never shown.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("AccessToken")]
+        [SecretTransformation]
+        [ValidateNotNull]
+        public object SubjectToken { get; set; } = null!;
+
+        /// <summary>The token's type: jwt, id_token, aws4_request, saml2 (or the URNs).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("IssuedTokenType")]
+        [ArgumentCompleter(typeof(TokenTypeCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string SubjectTokenType { get; set; } = null!;
+
         /// <summary>The pool provider the token is meant for.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         public string? Audience { get; set; }
 
+        /// <summary>The object piped in, whole: the target of the errors about it. Not for use on the command line.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        private protected override object? CurrentTarget => InputObject;
+
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
-            try
+            var token = SecretText.FromParameter(SubjectToken, nameof(SubjectToken)) ?? string.Empty;
+            var checks = SubjectTokenChecker.Check(token, SubjectTokenType, Audience, DateTimeOffset.UtcNow);
+            return () =>
             {
-                var token = SecretText.FromParameter(PSObjectValues.Unwrap(SubjectToken), nameof(SubjectToken)) ?? string.Empty;
-                foreach (var check in SubjectTokenChecker.Check(token, SubjectTokenType, Audience, DateTimeOffset.UtcNow))
+                foreach (var check in checks)
                 {
-                    WriteObject(check);
+                    pipe.WriteObject(check);
                 }
-            }
-            catch (ArgumentException e)
-            {
-                ThrowTerminating(e.ParamName == "tokenType" ? ParameterNames.Rename(e, nameof(SubjectTokenType)) : e, null);
-            }
+
+                return Task.CompletedTask;
+            };
         }
     }
 }

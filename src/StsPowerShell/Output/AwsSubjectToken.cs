@@ -1,6 +1,6 @@
 using System;
 using System.Globalization;
-using StsPowerShell.Binding;
+using StsPowerShell.Parameters;
 using StsPowerShell.Core.Aws;
 
 namespace StsPowerShell

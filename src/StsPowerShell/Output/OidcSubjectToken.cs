@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using StsPowerShell.Binding;
+using StsPowerShell.Parameters;
 using StsPowerShell.Core.Oidc;
 
 namespace StsPowerShell

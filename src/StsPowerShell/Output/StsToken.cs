@@ -1,7 +1,7 @@
 using System;
 using System.Collections;
 using System.Globalization;
-using StsPowerShell.Binding;
+using StsPowerShell.Parameters;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
 
@@ -45,45 +45,30 @@ namespace StsPowerShell
         public override string ToString() =>
             $"{IssuedTokenType ?? "token"} ({TokenType ?? "no token type"}), expires {ExpiresOn?.ToString("u", CultureInfo.InvariantCulture) ?? "at an unstated time"}";
 
-        /// <summary>
-        /// The PowerShell view of a core response. When the server states no scope, the requested one was granted
-        /// (RFC 6749 §5.1), so that is recorded.
-        /// </summary>
-        public static StsToken FromResponse(TokenExchangeResponse response, Uri tokenEndpoint, bool asPlainText, string? requestedScope = null)
+        /// <summary>The output object for <paramref name="issued"/>: its tokens as SecureString unless <paramref name="asPlainText"/>.</summary>
+        public static StsToken FromIssued(IssuedToken issued, bool asPlainText)
         {
-            var token = Create(response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresOn, string.IsNullOrEmpty(response.Scope) ? requestedScope : response.Scope, tokenEndpoint, asPlainText);
-            token.ExpiresIn = response.ExpiresIn;
-            if (response.RefreshToken != null)
+            var token = new StsToken
             {
-                token.RefreshToken = asPlainText ? response.RefreshToken : SecretText.ToSecureString(response.RefreshToken);
+                AccessToken = asPlainText ? issued.Token : SecretText.ToSecureString(issued.Token),
+                IssuedTokenType = issued.IssuedTokenType,
+                TokenType = issued.TokenType,
+                ExpiresIn = issued.ExpiresIn,
+                ExpiresOn = issued.ExpiresOn,
+                Scope = issued.Scope,
+                TokenEndpoint = issued.Endpoint,
+            };
+            if (issued.RefreshToken != null)
+            {
+                token.RefreshToken = asPlainText ? issued.RefreshToken : SecretText.ToSecureString(issued.RefreshToken);
             }
 
-            foreach (var field in response.AdditionalFields)
+            foreach (var field in issued.AdditionalFields)
             {
                 token.AdditionalFields[field.Key] = field.Value;
             }
 
             return token;
         }
-
-        /// <summary>The PowerShell view of a token the IAM Credentials API issued.</summary>
-        public static StsToken FromServiceAccountToken(ServiceAccountToken issued, string issuedTokenType, string tokenType, string? scope, Uri endpoint, bool asPlainText) =>
-            Create(issued.Token, issuedTokenType, tokenType, issued.ExpiresOn, scope, endpoint, asPlainText);
-
-        /// <summary>The PowerShell view of a (possibly cached) issued token, with the whole exchange answer when there is one.</summary>
-        public static StsToken FromIssued(IssuedToken issued, bool asPlainText) =>
-            issued.Response != null
-                ? FromResponse(issued.Response, issued.Endpoint, asPlainText, issued.Scope)
-                : Create(issued.Token, issued.IssuedTokenType, issued.TokenType, issued.ExpiresOn, issued.Scope, issued.Endpoint, asPlainText);
-
-        private static StsToken Create(string value, string? issuedTokenType, string? tokenType, DateTimeOffset? expiresOn, string? scope, Uri endpoint, bool asPlainText) => new StsToken
-        {
-            AccessToken = asPlainText ? value : SecretText.ToSecureString(value),
-            IssuedTokenType = issuedTokenType,
-            TokenType = tokenType,
-            ExpiresOn = expiresOn,
-            Scope = scope,
-            TokenEndpoint = endpoint,
-        };
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using StsEmulator;
 using StsEmulator.Aws;
-using StsPowerShell.Binding;
 using StsPowerShell.Core.Aws;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Tests.Support;
@@ -14,12 +13,12 @@ namespace StsPowerShell.Tests.Aws;
 /// </summary>
 public class AwsFederationEndToEndTests
 {
-    private static TokenExchangeRequest Exchange(CallerIdentityToken token, string audience = EmulatorState.WorkloadProvider)
+    private static TokenExchangeRequest Exchange(CallerIdentityToken token, string audience = EmulatorState.WorkloadProvider, string? subjectToken = null)
     {
-        var request = new TokenExchangeRequest { SubjectToken = token.Token, SubjectTokenType = token.TokenType, RequestedTokenType = "access_token" };
+        var request = new TokenExchangeRequestBuilder { SubjectToken = subjectToken ?? token.Token, SubjectTokenType = token.TokenType, RequestedTokenType = "access_token" };
         request.Audiences.Add(audience);
         request.Scopes.Add(Exchanges.CloudPlatform);
-        return request;
+        return request.Build();
     }
 
     [Fact]
@@ -27,9 +26,7 @@ public class AwsFederationEndToEndTests
     {
         await using var emulator = await StsEmulatorHost.StartAsync();
         using var environment = new AwsTestEnvironment(emulator);
-        var parameters = new AwsCallerIdentityParameters { Audience = EmulatorState.WorkloadProvider };
-
-        var token = await parameters.CreateAsync(environment.Options(), () => TestOptions.FixedNow, CancellationToken.None);
+        var token = await CallerIdentityToken.CreateAsync(null, null, EmulatorState.WorkloadProvider, null, environment.Options(), CancellationToken.None);
         var options = new TestOptions();
         var response = await new StsClient(emulator.TokenEndpoint, options: options.Create()).ExchangeTokenAsync(Exchange(token));
 
@@ -45,15 +42,9 @@ public class AwsFederationEndToEndTests
     {
         await using var emulator = await StsEmulatorHost.StartAsync();
         using var environment = new AwsTestEnvironment(emulator);
-        var parameters = new AwsCallerIdentityParameters
-        {
-            Audience = EmulatorState.WorkloadProvider,
-            Region = "eu-west-1",
-            AccessKey = AwsSettings.AccessKeyId,
-            SecretKey = SecretText.ToSecureString(AwsSettings.SecretAccessKey),
-        };
+        var keys = new AwsCredentials(AwsSettings.AccessKeyId, AwsSettings.SecretAccessKey);
 
-        var token = await parameters.CreateAsync(environment.Options(), () => TestOptions.FixedNow, CancellationToken.None);
+        var token = await CallerIdentityToken.CreateAsync(keys, "eu-west-1", EmulatorState.WorkloadProvider, null, environment.Options(), CancellationToken.None);
         Assert.Equal(0, emulator.State.RequestCount);
 
         var response = await new StsClient(emulator.TokenEndpoint, options: new TestOptions().Create()).ExchangeTokenAsync(Exchange(token));
@@ -70,7 +61,7 @@ public class AwsFederationEndToEndTests
         environment.Variables["AWS_SECRET_ACCESS_KEY"] = AwsSettings.TemporarySecretAccessKey;
         environment.Variables["AWS_SESSION_TOKEN"] = AwsSettings.SessionToken;
         environment.Variables["AWS_REGION"] = "us-east-2";
-        var token = await new AwsCallerIdentityParameters { Audience = EmulatorState.WorkloadProvider }.CreateAsync(environment.Options(), () => TestOptions.FixedNow, CancellationToken.None);
+        var token = await CallerIdentityToken.CreateAsync(null, null, EmulatorState.WorkloadProvider, null, environment.Options(), CancellationToken.None);
 
         var response = await new StsClient(emulator.TokenEndpoint, options: new TestOptions().Create()).ExchangeTokenAsync(Exchange(token));
 
@@ -111,8 +102,7 @@ public class AwsFederationEndToEndTests
         }
 
         var token = CallerIdentityToken.Create(keys, "us-east-1", audience, signedAt);
-        var request = Exchange(token);
-        request.SubjectToken = tampering switch
+        var request = Exchange(token, subjectToken: tampering switch
         {
             "signature" => Edit(token.Token, json => Header(json, "Authorization", v => v[..^4] + "0000")),
             "method" => Edit(token.Token, json => json["method"] = "GET"),
@@ -121,7 +111,7 @@ public class AwsFederationEndToEndTests
             "changed-signed-header" => Edit(token.Token, json => Header(json, "x-goog-cloud-target-resource", _ => "https:" + EmulatorState.WorkloadProvider)),
             "not-json" => "not%20json",
             _ => token.Token,
-        };
+        });
 
         var error = await Assert.ThrowsAsync<StsOAuthException>(() => new StsClient(emulator.TokenEndpoint, options: new TestOptions().Create()).ExchangeTokenAsync(request));
 

@@ -64,10 +64,10 @@ public class CallerIdentityTokenTests
     }
 
     [Theory]
-    [InlineData("US-EAST-1", null, "region")]
-    [InlineData("us east 1", null, "region")]
-    [InlineData("us-east-1", "iam.googleapis.com/projects/1", "audience")]
-    [InlineData("us-east-1", "", "audience")]
+    [InlineData("US-EAST-1", null, "Region")]
+    [InlineData("us east 1", null, "Region")]
+    [InlineData("us-east-1", "iam.googleapis.com/projects/1", "Audience")]
+    [InlineData("us-east-1", "", "Audience")]
     public void MalformedInputIsRefused(string region, string? audience, string parameter)
     {
         var error = Assert.Throws<ArgumentException>(() => CallerIdentityToken.Create(StaticKeys, region, audience ?? EmulatorState.WorkloadProvider, SigningTime));

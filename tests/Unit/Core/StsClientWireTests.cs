@@ -41,7 +41,7 @@ public class StsClientWireTests
     {
         await using var emulator = await StsEmulatorHost.StartAsync();
         var client = new StsClient(emulator.TokenEndpoint, options: new TestOptions().Create(maximumRetryCount: 0));
-        var request = new TokenExchangeRequest
+        var request = new TokenExchangeRequestBuilder
         {
             SubjectToken = "subject+token/=",
             SubjectTokenType = "jwt",
@@ -59,7 +59,7 @@ public class StsClientWireTests
         request.AdditionalHeaders["x-goog-user-project"] = "billing-project";
 
         // The emulator refuses this (two audiences, an actor token): only the wire matters here.
-        await Assert.ThrowsAsync<StsOAuthException>(() => client.ExchangeTokenAsync(request));
+        await Assert.ThrowsAsync<StsOAuthException>(() => client.ExchangeTokenAsync(request.Build()));
 
         var sent = Assert.Single(emulator.State.Requests);
         Assert.Equal("application/x-www-form-urlencoded", sent.Header("Content-Type"));
@@ -86,7 +86,7 @@ public class StsClientWireTests
     {
         await using var emulator = await StsEmulatorHost.StartAsync();
         var client = new StsClient(emulator.TokenEndpoint, options: new TestOptions().Create(maximumRetryCount: 0));
-        await Assert.ThrowsAsync<StsOAuthException>(() => client.ExchangeTokenAsync(new TokenExchangeRequest { SubjectToken = "t0ken", SubjectTokenType = "jwt" }));
+        await Assert.ThrowsAsync<StsOAuthException>(() => client.ExchangeTokenAsync(new TokenExchangeRequestBuilder { SubjectToken = "t0ken", SubjectTokenType = "jwt" }.Build()));
         Assert.Equal(
             "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=t0ken&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Ajwt",
             Assert.Single(emulator.State.Requests).Body);
@@ -144,12 +144,12 @@ public class StsClientWireTests
         var client = new StsClient(emulator.TokenEndpoint, options: new TestOptions().Create());
         var first = await client.ExchangeTokenAsync(Exchanges.Jwt(emulator.MintJwt()));
 
-        var second = await client.ExchangeTokenAsync(new TokenExchangeRequest
+        var second = await client.ExchangeTokenAsync(new TokenExchangeRequestBuilder
         {
             SubjectToken = first.AccessToken,
             SubjectTokenType = "access_token",
             RequestedTokenType = "access_token",
-        });
+        }.Build());
 
         Assert.NotEqual(first.AccessToken, second.AccessToken);
     }
@@ -159,10 +159,9 @@ public class StsClientWireTests
     {
         await using var emulator = await StsEmulatorHost.StartAsync();
         var client = new StsClient(emulator.TokenEndpoint, new ClientAuthentication("id", "secret-value"), new TestOptions().Create());
-        var request = Exchanges.Jwt("t0ken-value");
-        request.AdditionalHeaders["Authorization"] = "Bearer x";
+        var request = Exchanges.Jwt("t0ken-value", change: r => r.AdditionalHeaders["Authorization"] = "Bearer x");
         var error = await Assert.ThrowsAsync<ArgumentException>(() => client.ExchangeTokenAsync(request));
-        Assert.Equal(nameof(TokenExchangeRequest.AdditionalHeaders), error.ParamName);
+        Assert.Equal("AdditionalHeader", error.ParamName);
         Assert.Equal(0, emulator.State.RequestCount);
     }
 
@@ -170,11 +169,11 @@ public class StsClientWireTests
     public async Task InvalidInputIsRefusedBeforeAnyRequest()
     {
         await using var emulator = await StsEmulatorHost.StartAsync();
-        var client = new StsClient(emulator.TokenEndpoint, options: new TestOptions().Create());
-        var request = Exchanges.Jwt(emulator.MintJwt());
+        var exchange = new TokenExchangeOperation(emulator.TokenEndpoint, null, new TestOptions().Create());
+        var request = Exchanges.JwtBuilder(emulator.MintJwt());
         request.Options = "{\"a\":\"" + new string('x', 5000) + "\"}";
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => client.ExchangeTokenAsync(request));
-        Assert.Equal(nameof(TokenExchangeRequest.Options), error.ParamName);
+        var error = Assert.Throws<ArgumentException>(() => exchange.Prepare(request));
+        Assert.Equal("Options", error.ParamName);
         Assert.Equal(0, emulator.State.RequestCount);
     }
 

@@ -14,8 +14,8 @@ public class TokenCacheTests
         var fetches = 0;
         for (var i = 0; i < 3; i++)
         {
-            var (_, reused) = await cache.GetAsync("k", false, _ => Task.FromResult(Token("t" + ++fetches, null)), CancellationToken.None);
-            Assert.False(reused);
+            var token = await cache.GetAsync("k", false, null, _ => Task.FromResult(Token("t" + ++fetches, null)), CancellationToken.None);
+            Assert.Equal("t" + fetches, token.Token);
         }
 
         Assert.Equal(3, fetches);
@@ -28,16 +28,18 @@ public class TokenCacheTests
         var cache = new TokenCache(() => now);
         for (var i = 0; i < TokenCache.SweepThreshold; i++)
         {
-            await cache.GetAsync("old" + i, false, _ => Task.FromResult(Token("t", now.AddMinutes(10))), CancellationToken.None);
+            await cache.GetAsync("old" + i, false, null, _ => Task.FromResult(Token("t", now.AddMinutes(10))), CancellationToken.None);
         }
 
         Assert.Equal(TokenCache.SweepThreshold, cache.Count);
         now = now.AddHours(1);
-        await cache.GetAsync("fresh", false, _ => Task.FromResult(Token("t", now.AddHours(1))), CancellationToken.None);
+        await cache.GetAsync("fresh", false, null, _ => Task.FromResult(Token("t", now.AddHours(1))), CancellationToken.None);
 
         Assert.Equal(1, cache.Count);
-        var (_, reused) = await cache.GetAsync("fresh", false, _ => Task.FromResult(Token("other", now.AddHours(1))), CancellationToken.None);
-        Assert.True(reused);
+        var logger = new RecordingLogger();
+        var reused = await cache.GetAsync("fresh", false, logger, _ => Task.FromResult(Token("other", now.AddHours(1))), CancellationToken.None);
+        Assert.Equal("t", reused.Token);
+        Assert.Contains("VERBOSE: Reusing the session's token", logger.All);
     }
 
     [Fact]

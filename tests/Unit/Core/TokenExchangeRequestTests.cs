@@ -1,70 +1,113 @@
 using StsPowerShell.Core.Exchange;
+using StsPowerShell.Core.Google;
 
 namespace StsPowerShell.Tests.Core;
 
 public class TokenExchangeRequestTests
 {
-    private static TokenExchangeRequest Valid() => new() { SubjectToken = "token-value", SubjectTokenType = "jwt" };
+    private static TokenExchangeRequestBuilder Valid() => new() { SubjectToken = "token-value", SubjectTokenType = "jwt" };
 
     [Fact]
-    public void ValidationResolvesShortTokenTypes()
+    public void BuildingResolvesShortTokenTypes()
     {
-        var request = Valid();
-        request.RequestedTokenType = "access_token";
-        request.ActorToken = "actor";
-        request.ActorTokenType = "id_token";
-        request.Validate();
+        var builder = Valid();
+        builder.RequestedTokenType = "access_token";
+        builder.ActorToken = "actor";
+        builder.ActorTokenType = "id_token";
+        var request = builder.Build();
         Assert.Equal(TokenTypes.Jwt, request.SubjectTokenType);
         Assert.Equal(TokenTypes.AccessToken, request.RequestedTokenType);
         Assert.Equal(TokenTypes.IdToken, request.ActorTokenType);
     }
 
-    public static TheoryData<Action<TokenExchangeRequest>, string, string> Invalid() => new()
+    [Fact]
+    public void BlankListEntriesAreDroppedAndTheRestTrimmed()
     {
-        { r => r.SubjectToken = "", nameof(TokenExchangeRequest.SubjectToken), "subject_token is required" },
-        { r => r.SubjectTokenType = null, nameof(TokenExchangeRequest.SubjectTokenType), "token type is required" },
-        { r => r.GrantType = " ", nameof(TokenExchangeRequest.GrantType), "grant_type is required" },
-        { r => r.ActorToken = "actor", nameof(TokenExchangeRequest.ActorTokenType), "required when actor_token" },
-        { r => r.ActorTokenType = "jwt", nameof(TokenExchangeRequest.ActorTokenType), "without actor_token" },
-        { r => r.RequestedTokenType = "nonsense", nameof(TokenExchangeRequest.RequestedTokenType), "not a token type" },
-        { r => r.Resources.Add("relative/path"), nameof(TokenExchangeRequest.Resources), "absolute URI" },
-        { r => r.Resources.Add("https://api.example.com/#frag"), nameof(TokenExchangeRequest.Resources), "without a fragment" },
-        { r => r.Scopes.Add("two words"), nameof(TokenExchangeRequest.Scopes), "no spaces" },
-        { r => r.Options = new string(' ', 4097), nameof(TokenExchangeRequest.Options), "at most 4096" },
-        { r => r.Options = "[1,2]", nameof(TokenExchangeRequest.Options), "JSON object" },
-        { r => r.Options = "{not json", nameof(TokenExchangeRequest.Options), "not valid JSON" },
-        { r => r.AdditionalHeaders["Bad Name"] = "x", nameof(TokenExchangeRequest.AdditionalHeaders), "not a valid HTTP header name" },
-        { r => r.AdditionalHeaders["Content-Type"] = "text/plain", nameof(TokenExchangeRequest.AdditionalHeaders), "set by the module" },
-        { r => r.AdditionalHeaders["X-Split"] = "a\r\nInjected: 1", nameof(TokenExchangeRequest.AdditionalHeaders), "CR, LF or NUL" },
+        var builder = Valid();
+        builder.Audiences.Add(" a1 ");
+        builder.Audiences.Add("  ");
+        builder.Scopes.Add("s1");
+        builder.Scopes.Add("");
+        var request = builder.Build();
+        Assert.Equal(new[] { "a1" }, request.Audiences);
+        Assert.Equal(new[] { "s1" }, request.Scopes);
+    }
+
+    public static TheoryData<Action<TokenExchangeRequestBuilder>, string, string> Invalid() => new()
+    {
+        { r => r.SubjectToken = "", "SubjectToken", "subject_token is required" },
+        { r => r.SubjectToken = " \t ", "SubjectToken", "subject_token is required" },
+        { r => r.SubjectTokenType = null, "SubjectTokenType", "token type is required" },
+        { r => r.GrantType = " ", "GrantType", "grant_type is required" },
+        { r => r.ActorToken = "actor", "ActorTokenType", "required when actor_token" },
+        { r => r.ActorTokenType = "jwt", "ActorTokenType", "without actor_token" },
+        { r => r.RequestedTokenType = "nonsense", "RequestedTokenType", "not a token type" },
+        { r => r.Resources.Add("relative/path"), "Resource", "absolute URI" },
+        { r => r.Resources.Add("https://api.example.com/#frag"), "Resource", "without a fragment" },
+        { r => r.Scopes.Add("two words"), "Scope", "no spaces" },
+        { r => r.Options = "[1,2]", "Options", "JSON object" },
+        { r => r.Options = "{not json", "Options", "not valid JSON" },
+        { r => r.AdditionalHeaders["Bad Name"] = "x", "AdditionalHeader", "not a valid HTTP header name" },
+        { r => r.AdditionalHeaders["Content-Type"] = "text/plain", "AdditionalHeader", "set by the module" },
+        { r => r.AdditionalHeaders["X-Split"] = "a\r\nInjected: 1", "AdditionalHeader", "control characters" },
+        { r => r.AdditionalHeaders["X-Escape"] = "a\u001b[31m", "AdditionalHeader", "control characters" },
     };
 
     [Theory]
     [MemberData(nameof(Invalid))]
-    public void RefusesMalformedFieldsNamingTheProperty(Action<TokenExchangeRequest> breakIt, string property, string reason)
+    public void RefusesMalformedFieldsNamingTheField(Action<TokenExchangeRequestBuilder> breakIt, string field, string reason)
     {
-        var request = Valid();
-        breakIt(request);
-        var error = Assert.Throws<ArgumentException>(request.Validate);
-        Assert.Equal(property, error.ParamName);
+        var builder = Valid();
+        breakIt(builder);
+        var error = Assert.Throws<ArgumentException>(builder.Build);
+        Assert.Equal(field, error.ParamName);
         Assert.Contains(reason, error.Message);
     }
 
     [Fact]
-    public void OptionsOfExactly4096CharactersAreAccepted()
+    public void EveryFieldErrorNamesADeclaredField()
     {
-        var request = Valid();
-        request.Options = "{\"k\":\"" + new string('v', 4096 - 8) + "\"}";
-        Assert.Equal(4096, request.Options.Length);
-        request.Validate();
+        var names = TokenExchangeField.All.Select(f => f.Name).Append(TokenExchangeField.AdditionalHeaderName).ToHashSet();
+        foreach (var (breakIt, field, _) in Invalid().Select(row => ((Action<TokenExchangeRequestBuilder>)row[0], (string)row[1], (string)row[2])))
+        {
+            Assert.Contains(field, names);
+        }
+    }
+
+    [Fact]
+    public void GooglesOptionsLimitIs4096Characters()
+    {
+        GoogleSts.ValidateOptions("{\"k\":\"" + new string('v', 4096 - 8) + "\"}");
+        var error = Assert.Throws<ArgumentException>(() => GoogleSts.ValidateOptions("{\"k\":\"" + new string('v', 4097 - 8) + "\"}"));
+        Assert.Equal("Options", error.ParamName);
+        Assert.Contains("at most 4096", error.Message);
+    }
+
+    [Fact]
+    public void TheDescriptionShowsSecretsOnlyAsLengths()
+    {
+        var builder = Valid();
+        builder.ActorToken = "actor-secret-value";
+        builder.ActorTokenType = "jwt";
+        builder.Audiences.Add("aud");
+        builder.AdditionalHeaders["X-Key"] = "header-value";
+        var text = builder.Build().Describe();
+        Assert.Contains("subject_token of 11 characters", text);
+        Assert.Contains("actor_token of 18 characters", text);
+        Assert.Contains("audience aud", text);
+        Assert.Contains("headers X-Key", text);
+        Assert.DoesNotContain("token-value", text);
+        Assert.DoesNotContain("actor-secret-value", text);
+        Assert.DoesNotContain("header-value", text);
     }
 
     [Fact]
     public void ATokenGivenInTheWrongPlaceIsNotQuotedInFull()
     {
         var jwt = "eyJhbGciOiJSUzI1NiJ9." + new string('p', 200) + ".signature-part";
-        var request = Valid();
-        request.SubjectTokenType = jwt;
-        var error = Assert.Throws<ArgumentException>(request.Validate);
+        var builder = Valid();
+        builder.SubjectTokenType = jwt;
+        var error = Assert.Throws<ArgumentException>(builder.Build);
         Assert.Contains("'eyJhbGciOiJS…' (236 characters) is not a token type", error.Message);
         Assert.DoesNotContain("signature-part", error.Message);
         Assert.DoesNotContain("token-value", error.Message);

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using StsEmulator;
 using StsEmulator.Aws;
 using StsEmulator.Faults;
-using StsPowerShell.Binding;
 using StsPowerShell.Core.Aws;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
@@ -65,9 +64,6 @@ public sealed class SecretLeakTests : IDisposable
                 case IssuedToken issued:
                     secrets.Add(issued.Token);
                     break;
-                case ServiceAccountToken account:
-                    secrets.Add(account.Token);
-                    break;
                 case OidcToken oidc:
                     secrets.Add(oidc.Token);
                     break;
@@ -95,11 +91,7 @@ public sealed class SecretLeakTests : IDisposable
         var echo = $"{{\"error\":\"invalid_grant\",\"error_description\":\"echo {SubjectSecret} {Uri.EscapeDataString(ClientSecret)}\"}}";
         var client = new ClientAuthentication("leaky-client", ClientSecret);
 
-        TokenExchangeRequest Request(string subject)
-        {
-            var request = Exchanges.Jwt(subject);
-            return request;
-        }
+        TokenExchangeRequest Request(string subject, Action<TokenExchangeRequestBuilder>? change = null) => Exchanges.Jwt(subject, change: change);
 
         // The STS: success, refusal, an echoing server (JSON and raw), timeouts, refused connections, bad bodies.
         await Run("sts success", async o => await new StsClient(emulator.TokenEndpoint, client, o).ExchangeTokenAsync(Request(emulator.MintJwt())));
@@ -116,23 +108,24 @@ public sealed class SecretLeakTests : IDisposable
         emulator.EnqueueFault(Fault.WithStatus(400, $"{{\"error\":\"invalid_request\",\"error_description\":\"actor {ActorSecret} subject {FormUrlEncoding.Encode(SubjectSecret)}\"}}"));
         await Run("sts actor", async o =>
         {
-            var request = Request(SubjectSecret);
-            request.ActorToken = ActorSecret;
-            request.ActorTokenType = "jwt";
+            var request = Request(SubjectSecret, r =>
+            {
+                r.ActorToken = ActorSecret;
+                r.ActorTokenType = "jwt";
+            });
             return await new StsClient(emulator.TokenEndpoint, client, o).ExchangeTokenAsync(request);
         });
         await Run("sts bad input", o =>
         {
-            var request = Request(LongSubjectSecret);
-            request.SubjectTokenType = LongSubjectSecret;
+            var request = Request(LongSubjectSecret, r => r.SubjectTokenType = LongSubjectSecret);
             return new StsClient(emulator.TokenEndpoint, client, o).ExchangeTokenAsync(request).ContinueWith(t => (object?)t.Result);
         });
         await Run("sts invalid_grant diagnosis", async o =>
         {
-            var parameters = new TokenExchangeParameters { TokenEndpoint = emulator.TokenEndpoint.ToString(), SubjectToken = emulator.MintJwt(new StsEmulator.Jwt.JwtSpec { Subject = null }), SubjectTokenType = "jwt", Audience = new[] { EmulatorState.WorkloadProvider }, Scope = new[] { "cloud-platform" } };
-            var jwt = (string)parameters.SubjectToken!;
+            var jwt = emulator.MintJwt(new StsEmulator.Jwt.JwtSpec { Subject = null });
             secrets.Add(jwt);
-            return (await parameters.ExchangeAsync(new StsClient(parameters.ToEndpoint(), null, o), parameters.ToRequest(), new TokenCache(() => TestOptions.FixedNow), () => TestOptions.FixedNow, CancellationToken.None)).Token;
+            var operation = new TokenExchangeOperation(emulator.TokenEndpoint, null, o, new TokenCache(() => TestOptions.FixedNow));
+            return await operation.ExchangeAsync(operation.Prepare(Exchanges.JwtBuilder(jwt)), TokenReuse.None, null, CancellationToken.None);
         });
 
         // AWS: signing with temporary keys, discovery failures, a refused token.
@@ -140,10 +133,10 @@ public sealed class SecretLeakTests : IDisposable
         {
             var token = CallerIdentityToken.Create(new AwsCredentials(AwsSettings.TemporaryAccessKeyId, AwsSettings.TemporarySecretAccessKey, AwsSettings.SessionToken), "us-east-1", EmulatorState.WorkloadProvider, TestOptions.FixedNow);
             secrets.Add(token.Token);
-            var request = new TokenExchangeRequest { SubjectToken = token.Token, SubjectTokenType = token.TokenType, RequestedTokenType = "access_token" };
+            var request = new TokenExchangeRequestBuilder { SubjectToken = token.Token, SubjectTokenType = token.TokenType, RequestedTokenType = "access_token" };
             request.Audiences.Add(EmulatorState.WorkforceProvider);
             request.Scopes.Add(Exchanges.CloudPlatform);
-            return await new StsClient(emulator.TokenEndpoint, null, o).ExchangeTokenAsync(request);
+            return await new StsClient(emulator.TokenEndpoint, null, o).ExchangeTokenAsync(request.Build());
         });
         using (var environment = new AwsTestEnvironment(emulator))
         {
@@ -185,10 +178,10 @@ public sealed class SecretLeakTests : IDisposable
         config["client_id"] = "leaky-client";
         config["client_secret"] = ClientSecret;
         var path = ExternalAccountFiles.Write(folder, config);
-        await Run("external account", async o => await new ExternalAccountCredential(ExternalAccountConfiguration.Load(path), new SubjectTokenContext(new Dictionary<string, string?>(), o)).GetAccessTokenAsync(new[] { Exchanges.CloudPlatform }, CancellationToken.None));
+        await Run("external account", async o => await new ExternalAccountCredential(ExternalAccountConfiguration.Load(path), new SubjectTokenContext(new Dictionary<string, string?>(), o)).GetAccessTokenAsync(new[] { Exchanges.CloudPlatform }, TokenReuse.None, new TokenCache(() => TestOptions.FixedNow), CancellationToken.None));
         config["credential_source"] = new JsonObject { ["url"] = emulator.BaseUrl + "/subject-token", ["headers"] = new JsonObject { ["X-Secret"] = UrlHeaderSecret } };
         path = ExternalAccountFiles.Write(folder, config);
-        await Run("external account refused", async o => await new ExternalAccountCredential(ExternalAccountConfiguration.Load(path), new SubjectTokenContext(new Dictionary<string, string?>(), o)).GetAccessTokenAsync(new[] { Exchanges.CloudPlatform }, CancellationToken.None));
+        await Run("external account refused", async o => await new ExternalAccountCredential(ExternalAccountConfiguration.Load(path), new SubjectTokenContext(new Dictionary<string, string?>(), o)).GetAccessTokenAsync(new[] { Exchanges.CloudPlatform }, TokenReuse.None, new TokenCache(() => TestOptions.FixedNow), CancellationToken.None));
         config["audience"] = 1;
         path = ExternalAccountFiles.Write(folder, config);
         await Run("external account malformed", _ => Task.FromResult<object?>(ExternalAccountConfiguration.Load(path)));

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using StsEmulator;
-using StsPowerShell.Binding;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
 using StsPowerShell.Tests.Support;
@@ -48,7 +47,7 @@ public class DownscopingTests
     [InlineData(Bucket, "roles/x", null, "a title", "ConditionExpression")]
     public void MalformedRulesNameTheCmdletParameter(string resource, string permission, string? expression, string? title, string parameter)
     {
-        var error = Assert.Throws<ArgumentException>(() => DownscopeParameters.NewRule(resource, permission.Length == 0 ? Array.Empty<string>() : new[] { permission }, expression, title, null));
+        var error = Assert.Throws<ArgumentException>(() => new AccessBoundaryRule(resource, permission.Length == 0 ? Array.Empty<string>() : new[] { permission }, expression, title, null));
         Assert.Equal(parameter, error.ParamName);
     }
 
@@ -57,22 +56,16 @@ public class DownscopingTests
     {
         var (emulator, source) = await StartWithToken();
         await using var _ = emulator;
-        var parameters = new DownscopeParameters
-        {
-            AccessToken = SecretText.ToSecureString(source),
-            AccessTokenExpiresOn = TestOptions.FixedNow.AddMinutes(42),
-            AccessBoundaryRule = new[] { new AccessBoundaryRule(Bucket, new[] { "roles/storage.objectViewer" }) },
-            TokenEndpoint = emulator.TokenEndpoint.ToString(),
-        };
+        var rules = new[] { new AccessBoundaryRule(Bucket, new[] { "roles/storage.objectViewer" }) };
 
-        var token = await parameters.DownscopeAsync(new TestOptions().Create(), CancellationToken.None);
+        var token = await CredentialAccessBoundary.DownscopeAsync(emulator.TokenEndpoint, source, TestOptions.FixedNow.AddMinutes(42), rules, new TestOptions().Create(), CancellationToken.None);
 
         Assert.NotEqual(source, token.Token);
         Assert.Equal(TestOptions.FixedNow.AddMinutes(42), token.ExpiresOn);
         var form = QueryHelpers.ParseQuery(Assert.Single(emulator.State.Requests).Body);
         Assert.Equal(TokenTypes.AccessToken, form["subject_token_type"].ToString());
         Assert.Equal(TokenTypes.AccessToken, form["requested_token_type"].ToString());
-        Assert.Equal(CredentialAccessBoundary.ToOptions(parameters.AccessBoundaryRule), form["options"].ToString());
+        Assert.Equal(CredentialAccessBoundary.ToOptions(rules), form["options"].ToString());
         Assert.False(form.ContainsKey("audience"));
         Assert.NotNull(emulator.State.FindIssued(token.Token)!.Boundary);
     }
@@ -96,14 +89,9 @@ public class DownscopingTests
     {
         var (emulator, source) = await StartWithToken();
         await using var _ = emulator;
-        var parameters = new DownscopeParameters
-        {
-            AccessToken = source,
-            AccessBoundaryRule = Enumerable.Range(0, 11).Select(i => new AccessBoundaryRule(Bucket + i, new[] { "roles/storage.objectViewer" })).ToArray(),
-            TokenEndpoint = emulator.TokenEndpoint.ToString(),
-        };
+        var rules = Enumerable.Range(0, 11).Select(i => new AccessBoundaryRule(Bucket + i, new[] { "roles/storage.objectViewer" })).ToArray();
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => parameters.DownscopeAsync(new TestOptions().Create(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => CredentialAccessBoundary.DownscopeAsync(emulator.TokenEndpoint, source, null, rules, new TestOptions().Create(), CancellationToken.None));
 
         Assert.Equal("AccessBoundaryRule", error.ParamName);
         Assert.Contains("1 to 10 rules, not 11", error.Message);
@@ -116,14 +104,9 @@ public class DownscopingTests
         var (emulator, source) = await StartWithToken();
         await using var _ = emulator;
         var longCondition = "resource.name.startsWith('" + new string('a', 4000) + "')";
-        var parameters = new DownscopeParameters
-        {
-            AccessToken = source,
-            AccessBoundaryRule = new[] { new AccessBoundaryRule(Bucket, new[] { "roles/storage.objectViewer" }, longCondition) },
-            TokenEndpoint = emulator.TokenEndpoint.ToString(),
-        };
+        var rules = new[] { new AccessBoundaryRule(Bucket, new[] { "roles/storage.objectViewer" }, longCondition) };
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => parameters.DownscopeAsync(new TestOptions().Create(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => CredentialAccessBoundary.DownscopeAsync(emulator.TokenEndpoint, source, null, rules, new TestOptions().Create(), CancellationToken.None));
 
         Assert.Contains("accepts at most 4096", error.Message);
         Assert.Equal(0, emulator.State.RequestCount);
@@ -134,7 +117,7 @@ public class DownscopingTests
     {
         var (emulator, source) = await StartWithToken();
         await using var _ = emulator;
-        var request = new TokenExchangeRequest { SubjectToken = source, SubjectTokenType = "access_token", RequestedTokenType = "access_token", Options = "{\"accessBoundary\":{\"accessBoundaryRules\":[{\"availableResource\":\"" + Bucket + "\",\"availablePermissions\":[\"roles/storage.objectViewer\"]}]}}" };
+        var request = new TokenExchangeRequestBuilder { SubjectToken = source, SubjectTokenType = "access_token", RequestedTokenType = "access_token", Options = "{\"accessBoundary\":{\"accessBoundaryRules\":[{\"availableResource\":\"" + Bucket + "\",\"availablePermissions\":[\"roles/storage.objectViewer\"]}]}}" }.Build();
 
         var error = await Assert.ThrowsAsync<StsOAuthException>(() => new StsClient(emulator.TokenEndpoint, options: new TestOptions().Create()).ExchangeTokenAsync(request));
 

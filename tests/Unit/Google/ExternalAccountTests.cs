@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using StsEmulator;
 using StsEmulator.Aws;
-using StsPowerShell.Binding;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
 using StsPowerShell.Tests.Support;
@@ -31,9 +30,8 @@ public sealed class ExternalAccountTests : IDisposable
 
     private async Task<IssuedToken> Token(string configPath, Dictionary<string, string?> environment, TestOptions? options = null, TokenCache? cache = null, bool force = false, params string[] scopes)
     {
-        var parameters = new ExternalAccountParameters { ConfigurationFile = configPath, Force = force, Scope = scopes.Length == 0 ? new[] { "cloud-platform" } : scopes };
-        var (token, _) = await parameters.GetTokenAsync(environment, (options ?? new TestOptions()).Create(), cache ?? new TokenCache(() => TestOptions.FixedNow), CancellationToken.None);
-        return token;
+        var credential = new ExternalAccountCredential(ExternalAccountConfiguration.Load(configPath), new SubjectTokenContext(environment, (options ?? new TestOptions()).Create()));
+        return await credential.GetAccessTokenAsync(scopes.Length == 0 ? new[] { "cloud-platform" } : scopes, force ? TokenReuse.Refresh : TokenReuse.Reuse, cache ?? new TokenCache(() => TestOptions.FixedNow), CancellationToken.None);
     }
 
     [Theory]
@@ -297,12 +295,12 @@ public sealed class ExternalAccountTests : IDisposable
         var environment = Environment();
         environment[ExternalAccountConfiguration.ApplicationCredentialsVariable] = config;
 
-        var parameters = new ExternalAccountParameters();
-        var (token, _) = await parameters.GetTokenAsync(environment, new TestOptions().Create(), new TokenCache(() => TestOptions.FixedNow), CancellationToken.None);
+        var token = await Token(ExternalAccountConfiguration.ResolvePath(null, environment), environment);
         Assert.NotEmpty(token.Token);
+        Assert.Equal("/explicit.json", ExternalAccountConfiguration.ResolvePath("/explicit.json", environment));
 
         environment.Remove(ExternalAccountConfiguration.ApplicationCredentialsVariable);
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => parameters.GetTokenAsync(environment, new TestOptions().Create(), new TokenCache(() => TestOptions.FixedNow), CancellationToken.None));
+        var error = Assert.Throws<ArgumentException>(() => ExternalAccountConfiguration.ResolvePath(null, environment));
         Assert.Equal("ConfigurationFile", error.ParamName);
     }
 

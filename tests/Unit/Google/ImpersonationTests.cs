@@ -1,7 +1,8 @@
 using System.Text.Json;
 using StsEmulator;
 using StsEmulator.Ci;
-using StsPowerShell.Binding;
+using System.Management.Automation;
+using StsPowerShell.Pipeline;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
 using StsPowerShell.Core.Oidc;
@@ -15,13 +16,11 @@ namespace StsPowerShell.Tests.Google;
 /// </summary>
 public class ImpersonationTests
 {
-    private static async Task<StsToken> Federate(StsEmulatorHost emulator, string subjectToken, string scope = Exchanges.CloudPlatform)
+    private static Task<IssuedToken> Federate(StsEmulatorHost emulator, string subjectToken, string scope = Exchanges.CloudPlatform)
     {
-        var request = new TokenExchangeRequest { SubjectToken = subjectToken, SubjectTokenType = "jwt", RequestedTokenType = "access_token" };
-        request.Audiences.Add(EmulatorState.WorkloadProvider);
-        request.Scopes.Add(scope);
-        var response = await new StsClient(emulator.TokenEndpoint, options: new TestOptions().Create()).ExchangeTokenAsync(request);
-        return StsToken.FromResponse(response, emulator.TokenEndpoint, asPlainText: false, requestedScope: scope);
+        var operation = new TokenExchangeOperation(emulator.TokenEndpoint, null, new TestOptions().Create());
+        var request = operation.Prepare(Exchanges.JwtBuilder(subjectToken).With(r => r.Scopes[0] = scope));
+        return operation.ExchangeAsync(request, TokenReuse.None, null, CancellationToken.None);
     }
 
     // The emulator and the client share the test's fixed clock, so token lifetimes are exact.
@@ -32,13 +31,9 @@ public class ImpersonationTests
         return emulator;
     }
 
-    private static ImpersonationParameters Impersonate(StsEmulatorHost emulator, StsToken federated) => new()
-    {
-        ServiceAccount = EmulatorState.DefaultServiceAccount,
-        AccessToken = federated.AccessToken,
-        AccessTokenScope = federated.Scope,
-        IamCredentialsEndpoint = emulator.BaseUrl,
-    };
+    private static readonly string[] CloudPlatformOnly = { Exchanges.CloudPlatform };
+
+    private static IamCredentialsClient Iam(StsEmulatorHost emulator, TestOptions? options = null) => new(new Uri(emulator.BaseUrl), (options ?? new TestOptions()).Create());
 
     [Fact]
     public async Task TheAzurePipelinesChainEndsWithAServiceAccountAccessToken()
@@ -51,15 +46,12 @@ public class ImpersonationTests
         };
         var oidc = await AzurePipelinesIdToken.RequestAsync(CiSettings.DefaultServiceConnectionId, null, null, environment, new TestOptions().Create(), CancellationToken.None);
         var federated = await Federate(emulator, oidc.Token);
-        var parameters = Impersonate(emulator, federated);
-        parameters.Scope = new[] { Exchanges.CloudPlatform, "https://www.googleapis.com/auth/devstorage.read_only" };
-        parameters.LifetimeSec = 1800;
-        parameters.Delegate = new[] { "middle@emulator-project.iam.gserviceaccount.com" };
         var options = new TestOptions();
 
-        var token = await parameters.GenerateAccessTokenAsync(options.Create(), asPlainText: true, CancellationToken.None);
+        var token = await Iam(emulator, options).GenerateAccessTokenAsync(
+            federated.Token, EmulatorState.DefaultServiceAccount, new[] { "cloud-platform", "devstorage.read_only" }, TimeSpan.FromSeconds(1800), new[] { "middle@emulator-project.iam.gserviceaccount.com" }, CancellationToken.None);
 
-        Assert.StartsWith("ya29.emulator.", (string)token.AccessToken);
+        Assert.StartsWith("ya29.emulator.", token.Token);
         Assert.Equal(TestOptions.FixedNow.AddSeconds(1800), token.ExpiresOn);
         Assert.Equal("Bearer", token.TokenType);
         Assert.Equal(TokenTypes.AccessToken, token.IssuedTokenType);
@@ -69,8 +61,9 @@ public class ImpersonationTests
         Assert.Equal("1800s", body.GetProperty("lifetime").GetString());
         Assert.Equal(2, body.GetProperty("scope").GetArrayLength());
         Assert.Equal("projects/-/serviceAccounts/middle@emulator-project.iam.gserviceaccount.com", body.GetProperty("delegates")[0].GetString());
-        Assert.Null(parameters.ScopeWarning());
-        Secrets.AssertAbsent(options.Logger.All, (string)token.AccessToken, oidc.Token);
+        Assert.Equal(new[] { Exchanges.CloudPlatform, "https://www.googleapis.com/auth/devstorage.read_only" }, body.GetProperty("scope").EnumerateArray().Select(e => e.GetString()));
+        Assert.Null(IamCredentialsClient.ScopeWarning(federated.Scope));
+        Secrets.AssertAbsent(options.Logger.All, token.Token, oidc.Token);
     }
 
     [Fact]
@@ -85,9 +78,9 @@ public class ImpersonationTests
         var oidc = await GitHubActionsIdToken.RequestAsync("https:" + EmulatorState.WorkloadProvider, null, null, environment, new TestOptions().Create(), CancellationToken.None);
         var federated = await Federate(emulator, oidc.Token);
 
-        var token = await Impersonate(emulator, federated).GenerateIdTokenAsync("https://service.example/", includeEmail: true, new TestOptions().Create(), asPlainText: true, CancellationToken.None);
+        var token = await Iam(emulator).GenerateIdTokenAsync(federated.Token, EmulatorState.DefaultServiceAccount, "https://service.example/", includeEmail: true, Array.Empty<string>(), CancellationToken.None);
 
-        var idToken = (string)token.AccessToken;
+        var idToken = token.Token;
         var claims = JwtClaims.Decode(idToken);
         Assert.Equal(new[] { "https://service.example/" }, claims.Audiences);
         Assert.Equal(claims.ExpiresOn, token.ExpiresOn);
@@ -102,10 +95,8 @@ public class ImpersonationTests
     {
         await using var emulator = await Start();
         var federated = await Federate(emulator, emulator.MintJwt(), "https://www.googleapis.com/auth/devstorage.read_only");
-        var parameters = Impersonate(emulator, federated);
-
-        Assert.Contains("needs https://www.googleapis.com/auth/cloud-platform or https://www.googleapis.com/auth/iam", parameters.ScopeWarning());
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => parameters.GenerateAccessTokenAsync(new TestOptions().Create(), false, CancellationToken.None));
+        Assert.Contains("needs https://www.googleapis.com/auth/cloud-platform or https://www.googleapis.com/auth/iam", IamCredentialsClient.ScopeWarning(federated.Scope));
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => Iam(emulator).GenerateAccessTokenAsync(federated.Token, EmulatorState.DefaultServiceAccount, CloudPlatformOnly, null, Array.Empty<string>(), CancellationToken.None));
 
         Assert.Equal("PERMISSION_DENIED", error.Status);
         Assert.Equal(403, error.StatusCode);
@@ -116,34 +107,34 @@ public class ImpersonationTests
     public async Task AnUnknownServiceAccountIsPermissionDenied()
     {
         await using var emulator = await Start();
-        var parameters = Impersonate(emulator, await Federate(emulator, emulator.MintJwt()));
-        parameters.ServiceAccount = "nobody@emulator-project.iam.gserviceaccount.com";
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => parameters.GenerateAccessTokenAsync(new TestOptions().Create(), false, CancellationToken.None));
+        var federated = await Federate(emulator, emulator.MintJwt());
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => Iam(emulator).GenerateAccessTokenAsync(federated.Token, "nobody@emulator-project.iam.gserviceaccount.com", CloudPlatformOnly, null, Array.Empty<string>(), CancellationToken.None));
         Assert.Contains("iam.serviceAccounts.getAccessToken' denied", error.Message);
-        Assert.Equal(("GoogleApiError.PERMISSION_DENIED", "PermissionDenied"), ErrorClassifier.Classify(error));
+        Assert.Equal(("GoogleApiError.PERMISSION_DENIED", ErrorCategory.PermissionDenied), ErrorClassifier.Classify(error));
     }
 
     [Fact]
     public async Task ATokenTheStsNeverIssuedIsUnauthenticated()
     {
         await using var emulator = await Start();
-        var parameters = new ImpersonationParameters { ServiceAccount = EmulatorState.DefaultServiceAccount, AccessToken = "ya29.forged-token-value", IamCredentialsEndpoint = emulator.BaseUrl };
-        var error = await Assert.ThrowsAsync<GoogleApiException>(() => parameters.GenerateAccessTokenAsync(new TestOptions().Create(), false, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => Iam(emulator).GenerateAccessTokenAsync("ya29.forged-token-value", EmulatorState.DefaultServiceAccount, CloudPlatformOnly, null, Array.Empty<string>(), CancellationToken.None));
         Assert.Equal("UNAUTHENTICATED", error.Status);
-        Assert.Equal(("GoogleApiError.UNAUTHENTICATED", "AuthenticationError"), ErrorClassifier.Classify(error));
+        Assert.Equal(("GoogleApiError.UNAUTHENTICATED", ErrorCategory.AuthenticationError), ErrorClassifier.Classify(error));
         Secrets.AssertAbsent(error.Message, "ya29.forged-token-value");
     }
 
     public static TheoryData<int> Invalid() => new(Enumerable.Range(0, InvalidCases.Length));
 
-    private static readonly (Action<ImpersonationParameters> Break, string Parameter)[] InvalidCases =
+    private sealed record Call(string ServiceAccount, string[] Scopes, TimeSpan? Lifetime, string[] Delegates);
+
+    private static readonly (Func<Call, Call> Break, string Parameter)[] InvalidCases =
     {
-        (p => p.ServiceAccount = "not an account", "ServiceAccount"),
-        (p => p.Scope = Array.Empty<string>(), "Scope"),
-        (p => p.LifetimeSec = 43201, "LifetimeSec"),
-        (p => p.Delegate = new[] { "bad" }, "Delegate"),
-        (p => p.AccessToken = null, "AccessToken"),
-        (p => p.IamCredentialsEndpoint = "http://iamcredentials.googleapis.com", "IamCredentialsEndpoint"),
+        (c => c with { ServiceAccount = "not an account" }, "ServiceAccount"),
+        (c => c with { Scopes = Array.Empty<string>() }, "Scope"),
+        (c => c with { Scopes = new[] { " " } }, "Scope"),
+        (c => c with { Lifetime = TimeSpan.FromSeconds(43201) }, "Lifetime"),
+        (c => c with { Lifetime = TimeSpan.FromMilliseconds(1500) }, "Lifetime"),
+        (c => c with { Delegates = new[] { "bad" } }, "Delegate"),
     };
 
     [Theory]
@@ -151,10 +142,9 @@ public class ImpersonationTests
     public async Task BadInputIsRefusedBeforeAnyRequestNamingTheParameter(int index)
     {
         await using var emulator = await Start();
-        var parameters = new ImpersonationParameters { ServiceAccount = EmulatorState.DefaultServiceAccount, AccessToken = "ya29.some-token-value", IamCredentialsEndpoint = emulator.BaseUrl };
-        InvalidCases[index].Break(parameters);
+        var call = InvalidCases[index].Break(new Call(EmulatorState.DefaultServiceAccount, CloudPlatformOnly, null, Array.Empty<string>()));
 
-        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => parameters.GenerateAccessTokenAsync(new TestOptions().Create(), false, CancellationToken.None));
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => Iam(emulator).GenerateAccessTokenAsync("ya29.some-token-value", call.ServiceAccount, call.Scopes, call.Lifetime, call.Delegates, CancellationToken.None));
 
         Assert.Equal(InvalidCases[index].Parameter, error.ParamName);
         Assert.Equal(0, emulator.State.RequestCount);
@@ -164,8 +154,7 @@ public class ImpersonationTests
     public async Task AnIdTokenNeedsAnAudience()
     {
         await using var emulator = await Start();
-        var parameters = new ImpersonationParameters { ServiceAccount = EmulatorState.DefaultServiceAccount, AccessToken = "ya29.some-token-value", IamCredentialsEndpoint = emulator.BaseUrl };
-        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => parameters.GenerateIdTokenAsync(" ", false, new TestOptions().Create(), false, CancellationToken.None));
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => Iam(emulator).GenerateIdTokenAsync("ya29.some-token-value", EmulatorState.DefaultServiceAccount, " ", false, Array.Empty<string>(), CancellationToken.None));
         Assert.Equal("Audience", error.ParamName);
     }
 

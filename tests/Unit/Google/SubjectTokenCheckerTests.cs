@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using StsEmulator;
 using StsEmulator.Aws;
 using StsEmulator.Jwt;
-using StsPowerShell.Binding;
 using StsPowerShell.Core.Aws;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
@@ -131,17 +130,10 @@ public class SubjectTokenCheckerTests
         await using var emulator = await StsEmulatorHost.StartAsync();
         emulator.State.Clock = () => Now;
         var jwt = emulator.MintJwt(new JwtSpec { Audience = new[] { "https://someone.else" } });
-        var parameters = new TokenExchangeParameters
-        {
-            TokenEndpoint = emulator.TokenEndpoint.ToString(),
-            SubjectToken = jwt,
-            SubjectTokenType = "jwt",
-            Audience = new[] { EmulatorState.WorkloadProvider },
-            Scope = new[] { "cloud-platform" },
-        };
-        var client = new StsClient(parameters.ToEndpoint(), null, new TestOptions().Create());
+        var operation = new TokenExchangeOperation(emulator.TokenEndpoint, null, new TestOptions().Create(), new TokenCache(() => Now));
+        var request = operation.Prepare(Exchanges.JwtBuilder(jwt));
 
-        var error = await Assert.ThrowsAsync<StsOAuthException>(() => parameters.ExchangeAsync(client, parameters.ToRequest(), new TokenCache(() => Now), () => Now, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<StsOAuthException>(() => operation.ExchangeAsync(request, TokenReuse.None, null, CancellationToken.None));
 
         Assert.StartsWith("Error code invalid_grant: The JWT's aud does not match", error.Message);
         Assert.Contains("Subject token checks that fail: FAILED: aud matches the provider", error.Message);
@@ -154,28 +146,23 @@ public class SubjectTokenCheckerTests
     {
         await using var emulator = await StsEmulatorHost.StartAsync();
         emulator.State.Clock = () => Now;
-        var parameters = new TokenExchangeParameters
-        {
-            TokenEndpoint = emulator.TokenEndpoint.ToString(),
-            SubjectToken = emulator.MintJwt(),
-            SubjectTokenType = "jwt",
-            Audience = new[] { EmulatorState.WorkloadProvider },
-            Scope = new[] { "cloud-platform" },
-            ReuseToken = true,
-        };
-        var client = new StsClient(parameters.ToEndpoint(), null, new TestOptions().Create());
-        var cache = new TokenCache(() => Now);
+        var options = new TestOptions().Create();
+        var logger = new RecordingLogger();
+        options.Logger = logger;
+        var operation = new TokenExchangeOperation(emulator.TokenEndpoint, null, options, new TokenCache(() => Now));
+        var jwt = emulator.MintJwt();
+        TokenExchangeRequest Request() => operation.Prepare(Exchanges.JwtBuilder(jwt));
 
-        var (first, firstReused) = await parameters.ExchangeAsync(client, parameters.ToRequest(), cache, () => Now, CancellationToken.None);
-        var (second, secondReused) = await parameters.ExchangeAsync(client, parameters.ToRequest(), cache, () => Now, CancellationToken.None);
-        parameters.Force = true;
-        var (third, thirdReused) = await parameters.ExchangeAsync(client, parameters.ToRequest(), cache, () => Now, CancellationToken.None);
+        var first = await operation.ExchangeAsync(Request(), TokenReuse.Reuse, null, CancellationToken.None);
+        Assert.DoesNotContain("Reusing", logger.All);
+        var second = await operation.ExchangeAsync(Request(), TokenReuse.Reuse, null, CancellationToken.None);
+        Assert.Contains("Reusing", logger.All);
+        var third = await operation.ExchangeAsync(Request(), TokenReuse.Refresh, null, CancellationToken.None);
+        var fourth = await operation.ExchangeAsync(Request(), TokenReuse.Reuse, null, CancellationToken.None);
 
-        Assert.False(firstReused);
-        Assert.True(secondReused);
-        Assert.Equal(first.Token, second.Token);
-        Assert.False(thirdReused);
+        Assert.Same(first, second);
         Assert.NotEqual(first.Token, third.Token);
+        Assert.Same(third, fourth);
         Assert.Equal(2, emulator.State.RequestCount);
     }
 

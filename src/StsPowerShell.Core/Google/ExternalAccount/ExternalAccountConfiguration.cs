@@ -65,6 +65,15 @@ namespace StsPowerShell.Core.Google
         /// <summary>Where the subject token comes from.</summary>
         public CredentialSource CredentialSource { get; private set; } = null!;
 
+        /// <summary>
+        /// The file to read: <paramref name="path"/> when given, else the one GOOGLE_APPLICATION_CREDENTIALS names (as
+        /// Google's libraries read it, relative to the process directory).
+        /// </summary>
+        /// <exception cref="ArgumentException">Neither names a file; ParamName is ConfigurationFile.</exception>
+        public static string ResolvePath(string? path, IReadOnlyDictionary<string, string?> environment) =>
+            EnvironmentVariables.Present(path) ?? EnvironmentVariables.Get(environment, ApplicationCredentialsVariable)
+            ?? throw new ArgumentException($"Give -ConfigurationFile, or set {ApplicationCredentialsVariable} to the file 'gcloud iam workload-identity-pools create-cred-config' wrote.", "ConfigurationFile");
+
         /// <summary>Reads and checks the file at <paramref name="path"/>.</summary>
         /// <exception cref="ExternalAccountConfigurationException">The file is missing, too large, or malformed.</exception>
         public static ExternalAccountConfiguration Load(string path)

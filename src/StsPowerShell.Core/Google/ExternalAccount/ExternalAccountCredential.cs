@@ -24,48 +24,63 @@ namespace StsPowerShell.Core.Google
             this.context = context;
         }
 
-        /// <summary>A Google access token for <paramref name="scopes"/>.</summary>
-        public async Task<IssuedToken> GetAccessTokenAsync(IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+        /// <summary>
+        /// A Google access token for <paramref name="scopes"/>: the subject token from the credential source,
+        /// exchanged at the file's token URL, then, when the file names a service account, impersonated. Reused
+        /// from the session as <paramref name="reuse"/> says. Google's short scope names are accepted.
+        /// </summary>
+        /// <exception cref="ArgumentException">No scope was given; ParamName is Scope.</exception>
+        public Task<IssuedToken> GetAccessTokenAsync(IEnumerable<string> scopes, TokenReuse reuse, TokenCache cache, CancellationToken cancellationToken)
+        {
+            var expanded = scopes.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => GoogleScopes.Expand(s.Trim())).ToArray();
+            return expanded.Length == 0
+                ? throw new ArgumentException("At least one scope is required.", "Scope")
+                : GetAccessTokenAsync(expanded, reuse, cache, cancellationToken);
+        }
+
+        private Task<IssuedToken> GetAccessTokenAsync(string[] scopes, TokenReuse reuse, TokenCache cache, CancellationToken cancellationToken)
+        {
+            if (reuse == TokenReuse.None)
+            {
+                return FetchAsync(scopes, cancellationToken);
+            }
+
+            var key = TokenCache.Key("external_account", configuration.Path, configuration.Fingerprint, string.Join(" ", scopes.OrderBy(s => s, StringComparer.Ordinal)));
+            return cache.GetAsync(key, reuse == TokenReuse.Refresh, context.HttpOptions.Logger, ct => FetchAsync(scopes, ct), cancellationToken);
+        }
+
+        private async Task<IssuedToken> FetchAsync(IReadOnlyList<string> scopes, CancellationToken cancellationToken)
         {
             var logger = context.HttpOptions.Logger;
             logger?.Verbose($"Getting the subject token from the {configuration.CredentialSource.Kind} source of {configuration.Path}.");
             var subjectToken = await configuration.CredentialSource.GetSubjectTokenAsync(context, cancellationToken).ConfigureAwait(false);
 
-            var request = new TokenExchangeRequest
+            var exchange = new TokenExchangeOperation(configuration.TokenUrl, configuration.Client, context.HttpOptions);
+            var builder = new TokenExchangeRequestBuilder
             {
                 SubjectToken = subjectToken,
                 SubjectTokenType = configuration.SubjectTokenType,
                 RequestedTokenType = TokenTypes.AccessToken,
             };
-            request.Audiences.Add(configuration.Audience);
+            builder.Audiences.Add(configuration.Audience);
 
             // As Google's libraries do: the federated token only needs IAM when a service account is impersonated.
-            var stsScopes = configuration.ServiceAccountEmail == null ? scopes : new[] { IamScope };
-            foreach (var scope in stsScopes)
+            foreach (var scope in configuration.ServiceAccountEmail == null ? scopes : new[] { IamScope })
             {
-                request.Scopes.Add(scope);
+                builder.Scopes.Add(scope);
             }
 
-            if (configuration.WorkforcePoolUserProject != null && configuration.Client == null)
-            {
-                request.Options = GooglePoolProvider.WithUserProject(null, configuration.WorkforcePoolUserProject);
-            }
-
-            var response = await new StsClient(configuration.TokenUrl, configuration.Client, context.HttpOptions).ExchangeTokenAsync(request, cancellationToken).ConfigureAwait(false);
+            var request = exchange.Prepare(builder, configuration.WorkforcePoolUserProject);
+            var federated = await exchange.ExchangeAsync(request, TokenReuse.None, null, cancellationToken).ConfigureAwait(false);
             if (configuration.ServiceAccountImpersonationUrl == null)
             {
-                return new IssuedToken(response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresOn, response.Scope ?? string.Join(" ", stsScopes), configuration.TokenUrl, response);
+                return federated;
             }
 
             var endpoint = new Uri(configuration.ServiceAccountImpersonationUrl.GetLeftPart(UriPartial.Authority));
-            var impersonated = await new IamCredentialsClient(endpoint, context.HttpOptions)
-                .GenerateAccessTokenAsync(response.AccessToken, configuration.ServiceAccountEmail!, scopes, TimeSpan.FromSeconds(configuration.TokenLifetimeSeconds), Array.Empty<string>(), cancellationToken)
+            return await new IamCredentialsClient(endpoint, context.HttpOptions)
+                .GenerateAccessTokenAsync(federated.Token, configuration.ServiceAccountEmail!, scopes, TimeSpan.FromSeconds(configuration.TokenLifetimeSeconds), Array.Empty<string>(), cancellationToken)
                 .ConfigureAwait(false);
-            return new IssuedToken(impersonated.Token, TokenTypes.AccessToken, "Bearer", impersonated.ExpiresOn, string.Join(" ", scopes), endpoint);
         }
-
-        /// <summary>The key under which tokens of this configuration and these scopes are cached.</summary>
-        public string CacheKey(IEnumerable<string> scopes) =>
-            TokenCache.Key("external_account", configuration.Path, configuration.Fingerprint, string.Join(" ", scopes.OrderBy(s => s, StringComparer.Ordinal)));
     }
 }

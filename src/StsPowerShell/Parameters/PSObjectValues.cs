@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 
-namespace StsPowerShell.Commands
+namespace StsPowerShell.Parameters
 {
     /// <summary>Strips PowerShell's PSObject wrappers from parameter values, including inside hashtables and arrays.</summary>
     internal static class PSObjectValues

@@ -2,13 +2,16 @@ using System;
 using System.Runtime.InteropServices;
 using System.Security;
 
-namespace StsPowerShell.Binding
+namespace StsPowerShell.Parameters
 {
     /// <summary>Moves secrets between SecureString and the plain text the wire needs, for the shortest time possible.</summary>
     internal static class SecretText
     {
-        /// <summary>The plain text of a string or SecureString parameter value; null when absent.</summary>
-        /// <exception cref="ArgumentException">The value is of another type.</exception>
+        /// <summary>
+        /// The plain text of a secret parameter's value, as <see cref="SecretTransformationAttribute"/> left it: a
+        /// string or a SecureString. Null when absent.
+        /// </summary>
+        /// <exception cref="ArgumentException">The value is of another type; ParamName is <paramref name="parameterName"/>.</exception>
         public static string? FromParameter(object? value, string parameterName)
         {
             switch (value)

@@ -1,0 +1,31 @@
+using System;
+using System.Reflection;
+
+namespace StsPowerShell.Core.Aws
+{
+    /// <summary>
+    /// Reads an AWS SDK for .NET credentials object (AWS.Tools passes Amazon.Runtime.AWSCredentials, whose
+    /// GetCredentials() returns ImmutableCredentials with AccessKey, SecretKey and Token) by reflection, so this
+    /// library never loads the AWS SDK itself and cannot clash with the version AWS.Tools loaded.
+    /// </summary>
+    public static class AwsSdkCredentials
+    {
+        /// <summary>The keys <paramref name="credential"/> holds.</summary>
+        /// <exception cref="ArgumentException">It is not such an object; ParamName is <paramref name="parameterName"/>.</exception>
+        public static AwsCredentials Read(object credential, string parameterName)
+        {
+            var immutable = credential.GetType().GetMethod("GetCredentials", BindingFlags.Public | BindingFlags.Instance, null, Type.EmptyTypes, null)?.Invoke(credential, null) ?? credential;
+            var keyId = Property(immutable, "AccessKey");
+            var secret = Property(immutable, "SecretKey");
+            if (string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret))
+            {
+                throw new ArgumentException($"Expected a PSCredential (key id as user name, secret as password) or an AWS.Tools credentials object, not a {credential.GetType().FullName}.", parameterName);
+            }
+
+            return new AwsCredentials(keyId!, secret!, Property(immutable, "Token"), null, "-" + parameterName);
+        }
+
+        private static string? Property(object target, string name) =>
+            target.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(target) as string;
+    }
+}
