@@ -19,7 +19,7 @@ function Start-TestStsEmulator {
     }
 
     # baseUrl, tokenEndpoint, workloadProvider, workforceProvider, azureOidcRequestUri, azureSystemAccessToken,
-    # azureServiceConnectionId, gitHubIdTokenRequestUrl, gitHubIdTokenRequestToken, serviceAccount, iamCredentialsEndpoint.
+    # azureServiceConnectionId, gitHubIdTokenRequestUrl, gitHubIdTokenRequestToken, serviceAccount, iamCredentialsEndpoint, storageEndpoint.
     $info = $ready.Result | ConvertFrom-Json
     $info | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
 }

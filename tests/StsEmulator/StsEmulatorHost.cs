@@ -110,6 +110,7 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         Aws.MetadataEndpoints.Map(app, State);
         Ci.CiTokenEndpoints.Map(app, this);
         Iam.IamCredentialsEndpoints.Map(app, this);
+        Storage.StorageEndpoints.Map(app, State);
         app.MapPost("/v1/token", (Delegate)((HttpContext context) => Sts.TokenEndpoint.HandleAsync(context, State, (string)context.Items["body"]!)));
 
         // Control endpoints for people and Pester: mint a subject token, queue a fault, count requests.
@@ -156,6 +157,7 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         gitHubIdTokenRequestToken = State.Ci.GitHubRequestToken,
         serviceAccount = EmulatorState.DefaultServiceAccount,
         iamCredentialsEndpoint = BaseUrl,
+        storageEndpoint = BaseUrl,
     };
 
     private sealed record FaultRequest(int? Status, string? Body, string? RetryAfter, bool Drop, int DelayMs);
