@@ -20,7 +20,7 @@ BeforeDiscovery {
         @{ Command = 'Get-GoogleExternalAccountToken'; Sets = @('__AllParameterSets'); Errors = @(
                 @{ Case = 'a configuration file with an unknown field'; ErrorId = 'ExternalAccountConfigurationInvalid'; Category = 'InvalidData' }
                 @{ Case = 'a subject token for another audience'; ErrorId = 'StsOAuthError.invalid_grant'; Category = 'AuthenticationError' }) }
-        @{ Command = 'Invoke-StsTokenExchange'; Sets = @('__AllParameterSets'); Errors = @(
+        @{ Command = 'Invoke-StsTokenExchange'; Sets = @('Exchange', 'ClientCredential', 'ActorToken', 'Refresh'); Errors = @(
                 @{ Case = 'an audience that names no provider'; ErrorId = 'StsOAuthError.invalid_target'; Category = 'InvalidArgument' }
                 @{ Case = 'a malformed resource'; ErrorId = 'InvalidParameter.Resource'; Category = 'InvalidArgument' }
                 @{ Case = 'a 500 after every retry'; ErrorId = 'StsHttpError.500'; Category = 'ResourceUnavailable' }) }
@@ -174,13 +174,42 @@ BeforeAll {
                 $result.AccessToken | Should -BeLike 'ya29.emulator.*'
             }
         }
-        'Invoke-StsTokenExchange/__AllParameterSets'       = @{
+        'Invoke-StsTokenExchange/Exchange'                = @{
             Parameters = @{ TokenEndpoint = $script:endpoint; SubjectToken = (New-TestJwt -Emulator $script:emulator); SubjectTokenType = 'jwt'
                 Audience = $script:provider; Scope = 'cloud-platform'; RequestedTokenType = 'access_token'; TimeoutSec = 10; MaximumRetryCount = 0; AsPlainText = $true }
             Check      = {
                 param($result)
                 $result.IssuedTokenType | Should -Be 'urn:ietf:params:oauth:token-type:access_token'
                 $result.Scope | Should -Be 'https://www.googleapis.com/auth/cloud-platform'
+                $result.AccessToken | Should -BeLike 'ya29.emulator.*'
+            }
+        }
+        # The emulator knows no client and supports no actor token: its refusals show that each set's fields were sent.
+        'Invoke-StsTokenExchange/ClientCredential'        = @{
+            Parameters = @{ TokenEndpoint = $script:endpoint; SubjectToken = (New-TestJwt -Emulator $script:emulator); SubjectTokenType = 'jwt'; Audience = $script:provider
+                ClientCredential = [pscredential]::new('coverage-client', (ConvertTo-SecureString 'coverage-secret' -AsPlainText -Force)); ClientAuthentication = 'RequestBody'
+                ErrorAction = 'SilentlyContinue' }
+            Check      = {
+                param($result)
+                $result | Should -BeNullOrEmpty
+                $Error[0].FullyQualifiedErrorId | Should -BeLike 'StsOAuthError.invalid_client,*'
+            }
+        }
+        'Invoke-StsTokenExchange/ActorToken'              = @{
+            Parameters = @{ TokenEndpoint = $script:endpoint; SubjectToken = (New-TestJwt -Emulator $script:emulator); SubjectTokenType = 'jwt'; Audience = $script:provider
+                ActorToken = 'actor-token-value'; ActorTokenType = 'jwt'; ErrorAction = 'SilentlyContinue' }
+            Check      = {
+                param($result)
+                $result | Should -BeNullOrEmpty
+                $Error[0].FullyQualifiedErrorId | Should -BeLike 'StsOAuthError.invalid_request,*'
+                $Error[0].Exception.Message | Should -Match 'actor_token'
+            }
+        }
+        'Invoke-StsTokenExchange/Refresh'                 = @{
+            Parameters = @{ TokenEndpoint = $script:endpoint; SubjectToken = (New-TestJwt -Emulator $script:emulator); SubjectTokenType = 'jwt'
+                Audience = $script:provider; Scope = 'cloud-platform'; ReuseToken = $true; Force = $true; AsPlainText = $true }
+            Check      = {
+                param($result)
                 $result.AccessToken | Should -BeLike 'ya29.emulator.*'
             }
         }
@@ -476,9 +505,9 @@ Describe 'README pipeline chains' {
 
     It 'Any OIDC JWT: Invoke-StsTokenExchange -SubjectToken (Get-Content $file -Raw) -SubjectTokenType jwt' {
         $file = Join-Path $script:folder 'oidc.jwt'
-        # Written without a final newline: Get-Content -Raw keeps one, and the module sends it as part of the
-        # token (reported as a defect; see the issue 10 report).
-        Set-Content -Path $file -Value (New-TestJwt -Emulator $script:emulator) -NoNewline
+        # With the final newline a text file has: Get-Content -Raw keeps it, and the module must not send it.
+        Set-Content -Path $file -Value (New-TestJwt -Emulator $script:emulator)
+        (Get-Content $file -Raw) | Should -Match "`n$"
         $provider = $script:provider
 
         $token = Invoke-StsTokenExchange -SubjectToken (Get-Content $file -Raw) -SubjectTokenType jwt -Audience $provider -Scope cloud-platform -TokenEndpoint $script:endpoint
@@ -545,5 +574,21 @@ Describe 'README pipeline chains' {
         $shown | Should -Match 'api://AzureADTokenExchange'
         $shown | Should -Match 'ExpiresOn'
         $shown | Should -Not -Match ([regex]::Escape($oidc.SubjectToken))
+    }
+}
+
+Describe 'Parameter sets with pipeline input' {
+    # PowerShell must settle on one set before the piped object binds; these forms are the common ones.
+    It 'a piped subject token binds with <Form>' -ForEach @(
+        @{ Form = 'no option'; Extra = @{}; Set = 'Exchange' }
+        @{ Form = '-ReuseToken'; Extra = @{ ReuseToken = $true }; Set = 'Exchange' }
+        @{ Form = '-ReuseToken -Force'; Extra = @{ ReuseToken = $true; Force = $true }; Set = 'Refresh' }
+        @{ Form = '-ClientCredential'; Extra = @{ ClientCredential = 'client' }; Set = 'Exchange' }
+        @{ Form = '-ClientCredential -ClientAuthentication RequestBody'; Extra = @{ ClientCredential = 'client'; ClientAuthentication = 'RequestBody' }; Set = 'ClientCredential' }
+        @{ Form = '-ActorToken -ActorTokenType'; Extra = @{ ActorToken = 'actor-value'; ActorTokenType = 'jwt' }; Set = 'ActorToken' }
+    ) {
+        if ($Extra.ContainsKey('ClientCredential')) { $Extra.ClientCredential = [pscredential]::new('client', (ConvertTo-SecureString 's' -AsPlainText -Force)) }
+        $piped = [pscustomobject]@{ SubjectToken = 'subject-value'; SubjectTokenType = 'jwt'; Audience = $script:provider }
+        Resolve-ParameterSet -Command Invoke-StsTokenExchange -Parameters $Extra -InputObject $piped | Should -Be $Set
     }
 }

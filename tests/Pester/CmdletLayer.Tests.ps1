@@ -503,12 +503,15 @@ Describe 'e. Invoke-StsTokenExchange has parameter sets, so misuse is a binding 
         Get-TestRequestCount -Emulator $script:emulator | Should -Be $before
     }
 
-    # The sets must not make the features exclusive: reuse, client authentication and an actor token combine today.
-    It 'still binds the valid form <Form> (already true)' -ForEach @(
+    # Reuse and client credentials (sent with Basic) combine with every set; -Force, -ClientAuthentication and the
+    # actor token each have a set of their own, since PowerShell can resolve only one such set before pipeline input.
+    It 'still binds the valid form <Form>' -ForEach @(
         @{ Form = '-ReuseToken -Force'; Extra = @{ ReuseToken = $true; Force = $true } }
+        @{ Form = '-ReuseToken -Force -ClientCredential'; Extra = @{ ReuseToken = $true; Force = $true; ClientCredential = 'client' } }
         @{ Form = '-ClientCredential -ClientAuthentication RequestBody'; Extra = @{ ClientCredential = 'client'; ClientAuthentication = 'RequestBody' } }
+        @{ Form = '-ClientCredential -ClientAuthentication RequestBody -ReuseToken'; Extra = @{ ClientCredential = 'client'; ClientAuthentication = 'RequestBody'; ReuseToken = $true } }
         @{ Form = '-ActorToken -ActorTokenType'; Extra = @{ ActorToken = 'actor-value'; ActorTokenType = 'jwt' } }
-        @{ Form = 'all three together'; Extra = @{ ReuseToken = $true; Force = $true; ClientCredential = 'client'; ClientAuthentication = 'Basic'; ActorToken = 'actor-value'; ActorTokenType = 'jwt' } }
+        @{ Form = 'reuse, Basic client credentials and an actor token together'; Extra = @{ ReuseToken = $true; ClientCredential = 'client'; ActorToken = 'actor-value'; ActorTokenType = 'jwt' } }
     ) {
         $parameters = $script:valid + $Extra
         if ($parameters.ContainsKey('ClientCredential')) { $parameters.ClientCredential = $script:client }

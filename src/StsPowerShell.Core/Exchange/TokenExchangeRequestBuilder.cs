@@ -17,7 +17,7 @@ namespace StsPowerShell.Core.Exchange
         /// <summary>grant_type; RFC 8693's token-exchange grant unless set.</summary>
         public string GrantType { get; set; } = TokenTypes.TokenExchangeGrantType;
 
-        /// <summary>subject_token; required.</summary>
+        /// <summary>subject_token; required. Surrounding white space (a file's final newline) is not sent.</summary>
         public string? SubjectToken { get; set; }
 
         /// <summary>subject_token_type, a URN or a short name; required.</summary>
@@ -97,11 +97,12 @@ namespace StsPowerShell.Core.Exchange
             }
 
             ValidateOptionsObject(Options);
+            // Tokens read from files end with a newline more often than not; no token type has meaningful white space.
             return new TokenExchangeRequest(
                 GrantType.Trim(),
-                SubjectToken!,
+                SubjectToken!.Trim(),
                 subjectTokenType,
-                string.IsNullOrEmpty(ActorToken) ? null : ActorToken,
+                string.IsNullOrEmpty(ActorToken) ? null : ActorToken!.Trim(),
                 actorTokenType,
                 Trimmed(Audiences),
                 resources,

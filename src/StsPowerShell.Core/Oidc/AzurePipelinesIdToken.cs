@@ -31,7 +31,7 @@ namespace StsPowerShell.Core.Oidc
         {
             if (!Guid.TryParse(serviceConnectionId, out var connection))
             {
-                throw new ArgumentException($"{MessageText.Quote(serviceConnectionId)} is not a service connection id: expected the GUID shown in the service connection's URL or by 'az devops service-endpoint list'.", nameof(serviceConnectionId));
+                throw new ArgumentException($"{MessageText.Quote(serviceConnectionId)} is not a service connection id: expected the GUID shown in the service connection's URL or by 'az devops service-endpoint list'.", "ServiceConnectionId");
             }
 
             requestUri = EnvironmentVariables.Present(requestUri) ?? EnvironmentVariables.Get(environment, RequestUriVariable)

@@ -16,7 +16,7 @@ namespace StsPowerShell.Commands
     /// <para type="synopsis">Exchanges a token for another at an OAuth 2.0 Token Exchange (RFC 8693) endpoint, by default Google's STS.</para>
     /// <para type="description">Sends an RFC 8693 token exchange request, form-encoded, to -TokenEndpoint (https://sts.googleapis.com/v1/token unless given) and writes the issued token as an StsPowerShell.StsToken whose AccessToken is a SecureString unless -AsPlainText is given.</para>
     /// <para type="description">Every request field is a parameter. Token types take URNs or the short names jwt, id_token, access_token, refresh_token, saml1, saml2, aws4_request and access_boundary_intermediary_token. In requests to Google, -Scope takes short names such as cloud-platform. The subject token, its type and the audience bind by property name from the pipeline, so the output of Get-AzurePipelinesIdToken, Get-GitHubActionsIdToken, New-AwsCallerIdentityToken or a previous exchange pipes straight in.</para>
-    /// <para type="description">Three parameter sets: without client credentials or an actor token; with -ClientCredential (and -ClientAuthentication); with -ActorToken and -ActorTokenType (and optionally -ClientCredential, sent with HTTP Basic).</para>
+    /// <para type="description">Parameter sets make misuse a binding error: -Force needs -ReuseToken, -ClientAuthentication needs -ClientCredential, -ActorToken and -ActorTokenType go together. -ReuseToken and -ClientCredential (sent with HTTP Basic) combine with every set; -Force, -ClientAuthentication and the actor token each have a set of their own, so any two of them cannot be combined in one call.</para>
     /// <para type="description">Transient failures (connection errors and HTTP 408, 429, 500, 502, 503, 504) are retried -MaximumRetryCount times, the interval doubling from -RetryIntervalSec with jitter, or as Retry-After says; OAuth errors are terminating errors with the ErrorId StsOAuthError.&lt;error code&gt; and the server's own description. No token or secret appears in any output, verbose message or error.</para>
     /// </summary>
     /// <example title="Exchange an OIDC token for a Google federated access token">
@@ -52,6 +52,7 @@ namespace StsPowerShell.Commands
         private const string ExchangeSet = "Exchange";
         private const string ClientCredentialSet = "ClientCredential";
         private const string ActorTokenSet = "ActorToken";
+        private const string RefreshSet = "Refresh";
 
         private Uri? tokenEndpoint;
         private ClientAuthentication? client;
@@ -118,6 +119,7 @@ namespace StsPowerShell.Commands
         [Parameter(ParameterSetName = ExchangeSet)]
         [Parameter(Mandatory = true, ParameterSetName = ClientCredentialSet)]
         [Parameter(ParameterSetName = ActorTokenSet)]
+        [Parameter(ParameterSetName = RefreshSet)]
         [Credential]
         [ValidateNotNull]
         public PSCredential? ClientCredential { get; set; }
@@ -128,11 +130,14 @@ namespace StsPowerShell.Commands
         public ClientAuthenticationMethod ClientAuthentication { get; set; } = ClientAuthenticationMethod.Basic;
 
         /// <summary>Reuses the token of an identical earlier exchange in this session until five minutes before it expires.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = ExchangeSet)]
+        [Parameter(ParameterSetName = ClientCredentialSet)]
+        [Parameter(ParameterSetName = ActorTokenSet)]
+        [Parameter(Mandatory = true, ParameterSetName = RefreshSet)]
         public SwitchParameter ReuseToken { get; set; }
 
-        /// <summary>Exchanges even when the session holds a token from an identical exchange, and keeps the new one for -ReuseToken.</summary>
-        [Parameter]
+        /// <summary>With -ReuseToken: exchanges even when the session holds a token from an identical exchange, and keeps the new one.</summary>
+        [Parameter(ParameterSetName = RefreshSet)]
         public SwitchParameter Force { get; set; }
 
         /// <summary>Returns the tokens as plain strings instead of SecureString.</summary>
@@ -145,6 +150,11 @@ namespace StsPowerShell.Commands
             try
             {
                 tokenEndpoint = EndpointPolicy.Parse(TokenEndpoint, nameof(TokenEndpoint));
+                if (ClientCredential != null && string.IsNullOrWhiteSpace(ClientCredential.UserName))
+                {
+                    throw new ArgumentException("The client credential's user name must be the OAuth client id.", nameof(ClientCredential));
+                }
+
                 client = ClientCredential == null
                     ? null
                     : new ClientAuthentication(ClientCredential.UserName, SecretText.ToPlainText(ClientCredential.Password), ClientAuthentication);
@@ -182,7 +192,7 @@ namespace StsPowerShell.Commands
 
             var operation = new TokenExchangeOperation(tokenEndpoint!, client, HttpOptions(pipe));
             var request = operation.Prepare(builder, WorkforcePoolUserProject);
-            var reuse = Force ? TokenReuse.Refresh : ReuseToken ? TokenReuse.Reuse : TokenReuse.None;
+            var reuse = !ReuseToken ? TokenReuse.None : Force ? TokenReuse.Refresh : TokenReuse.Reuse;
             var asPlainText = AsPlainText.IsPresent;
             return async () =>
             {

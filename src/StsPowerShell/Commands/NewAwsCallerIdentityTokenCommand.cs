@@ -106,7 +106,7 @@ namespace StsPowerShell.Commands
             var endpoint = string.IsNullOrWhiteSpace(StsEndpoint) ? null : EndpointPolicy.Parse(StsEndpoint!, nameof(StsEndpoint));
             var discovery = AwsDiscoveryOptions.FromProcessEnvironment();
             discovery.ProfileName = ProfileName;
-            discovery.ProfileLocation = ProfileLocation == null ? null : ProviderPath.Resolve(this, ProfileLocation, nameof(ProfileLocation));
+            discovery.ProfileLocation = ProfileLocation == null ? null : ProviderPath.ResolveFile(this, ProfileLocation, nameof(ProfileLocation));
             discovery.Logger = pipe;
             discovery.ProcessTimeout = TimeSpan.FromSeconds(TimeoutSec);
 
@@ -141,8 +141,8 @@ namespace StsPowerShell.Commands
                     return null;
                 case PSCredential credential:
                     var password = SecretText.ToPlainText(credential.Password);
-                    return string.IsNullOrEmpty(password)
-                        ? throw new ArgumentException("The PSCredential's password must hold the AWS secret access key.", nameof(Credential))
+                    return string.IsNullOrEmpty(password) || string.IsNullOrWhiteSpace(credential.UserName)
+                        ? throw new ArgumentException("The PSCredential's user name must hold the AWS access key id and its password the secret access key.", nameof(Credential))
                         : new AwsCredentials(credential.UserName, password, SecretText.FromParameter(SessionToken, nameof(SessionToken)), null, "-Credential");
                 default:
                     return AwsSdkCredentials.Read(Credential, nameof(Credential));

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using StsPowerShell.Completion;
 using StsPowerShell.Parameters;
+using StsPowerShell.Pipeline;
 
 namespace StsPowerShell.Commands
 {
@@ -29,6 +30,6 @@ namespace StsPowerShell.Commands
         public PSObject? InputObject { get; set; }
 
         /// <inheritdoc />
-        private protected override object? CurrentTarget => InputObject;
+        private protected override object? CurrentTarget => ErrorTarget.Of(InputObject);
     }
 }

@@ -52,7 +52,7 @@ namespace StsPowerShell.Commands
         public PSObject? InputObject { get; set; }
 
         /// <inheritdoc />
-        private protected override object? CurrentTarget => InputObject;
+        private protected override object? CurrentTarget => ErrorTarget.Of(InputObject);
 
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {

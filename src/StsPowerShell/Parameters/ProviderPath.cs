@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Management.Automation;
 
 namespace StsPowerShell.Parameters
@@ -13,26 +14,13 @@ namespace StsPowerShell.Parameters
         /// <exception cref="ArgumentException">The path is on another provider, or names no file; ParamName is <paramref name="parameterName"/>.</exception>
         public static string ResolveFile(PSCmdlet cmdlet, string path, string parameterName)
         {
-            var resolved = Resolve(cmdlet, path, parameterName);
-            if (!System.IO.File.Exists(resolved))
-            {
-                throw new ArgumentException(System.IO.Directory.Exists(resolved) ? $"'{resolved}' is a folder, not a file." : $"The file '{resolved}' does not exist.", parameterName);
-            }
-
-            return resolved;
-        }
-
-        /// <summary>The file-system path <paramref name="path"/> names, whether or not it exists.</summary>
-        /// <exception cref="ArgumentException">The path is on another provider or malformed; ParamName is <paramref name="parameterName"/>.</exception>
-        public static string Resolve(PSCmdlet cmdlet, string path, string parameterName)
-        {
             string resolved;
             ProviderInfo provider;
             try
             {
                 resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
             }
-            catch (Exception e) when (e is ItemNotFoundException || e is DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException || e is PSArgumentException)
+            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is NotSupportedException || e is PSArgumentException)
             {
                 throw new ArgumentException($"'{path}' is not a path PowerShell can resolve: {e.Message}", parameterName, e);
             }
@@ -40,6 +28,11 @@ namespace StsPowerShell.Parameters
             if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
             {
                 throw new ArgumentException($"'{path}' is on the {provider.Name} provider; a file-system path is expected.", parameterName);
+            }
+
+            if (!File.Exists(resolved))
+            {
+                throw new ArgumentException(Directory.Exists(resolved) ? $"'{resolved}' is a folder, not a file." : $"The file '{resolved}' does not exist.", parameterName);
             }
 
             return resolved;

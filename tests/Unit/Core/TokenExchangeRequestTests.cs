@@ -21,6 +21,18 @@ public class TokenExchangeRequestTests
     }
 
     [Fact]
+    public void TokensReadFromFilesLoseTheirFinalNewline()
+    {
+        var builder = Valid();
+        builder.SubjectToken = "token-value\r\n";
+        builder.ActorToken = " actor-value\n";
+        builder.ActorTokenType = "jwt";
+        var request = builder.Build();
+        Assert.Equal("token-value", request.SubjectToken);
+        Assert.Equal("actor-value", request.ActorToken);
+    }
+
+    [Fact]
     public void BlankListEntriesAreDroppedAndTheRestTrimmed()
     {
         var builder = Valid();

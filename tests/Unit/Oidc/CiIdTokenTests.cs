@@ -72,7 +72,7 @@ public class CiIdTokenTests
     {
         await using var emulator = await StsEmulatorHost.StartAsync();
         var error = await Assert.ThrowsAsync<ArgumentException>(() => AzurePipelinesIdToken.RequestAsync("my-connection", null, null, AzureEnvironment(emulator), new TestOptions().Create(), CancellationToken.None));
-        Assert.Equal("serviceConnectionId", error.ParamName);
+        Assert.Equal("ServiceConnectionId", error.ParamName);
         Assert.Equal(0, emulator.State.RequestCount);
     }
 

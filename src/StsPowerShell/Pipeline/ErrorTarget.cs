@@ -1,0 +1,56 @@
+using System.Management.Automation;
+
+namespace StsPowerShell.Pipeline
+{
+    /// <summary>
+    /// The target of an error about a piped object. An object whose token properties hold plain text is copied
+    /// with those values replaced, so that neither the record nor its TargetName (the target's text, which
+    /// PowerShell prints) carries a token; other objects are the target as they are.
+    /// </summary>
+    internal static class ErrorTarget
+    {
+        private static readonly string[] SecretProperties = { "SubjectToken", "AccessToken", "ActorToken", "RefreshToken" };
+
+        public static object? Of(PSObject? input)
+        {
+            if (input == null || !HasPlainSecret(input))
+            {
+                return input;
+            }
+
+            var copy = new PSObject();
+            foreach (var property in input.Properties)
+            {
+                object? value;
+                try
+                {
+                    value = property.Value;
+                }
+                catch (GetValueException)
+                {
+                    continue;
+                }
+
+                copy.Properties.Add(new PSNoteProperty(property.Name, IsSecret(property.Name) && value is string text ? $"[{text.Length} characters, hidden]" : value));
+            }
+
+            return copy;
+        }
+
+        private static bool HasPlainSecret(PSObject input)
+        {
+            foreach (var name in SecretProperties)
+            {
+                var property = input.Properties[name];
+                if (property != null && (property.Value is string || property.Value is PSObject wrapped && wrapped.BaseObject is string))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsSecret(string name) => System.Array.Exists(SecretProperties, s => string.Equals(s, name, System.StringComparison.OrdinalIgnoreCase));
+    }
+}
