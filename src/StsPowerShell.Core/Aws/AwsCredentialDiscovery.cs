@@ -84,7 +84,7 @@ namespace StsPowerShell.Core.Aws
 
                     tried.Add($"instance metadata at {client.Endpoint}: no placement region or availability zone");
                 }
-                catch (FormatException e)
+                catch (UnusableInputException e)
                 {
                     tried.Add($"instance metadata at {client.Endpoint}: {e.Message}");
                 }
@@ -148,7 +148,7 @@ namespace StsPowerShell.Core.Aws
                 {
                     return Unexpired(await CredentialProcess.RunAsync(command, $"credential_process of profile '{name}'", options.ProcessTimeout, cancellationToken).ConfigureAwait(false));
                 }
-                catch (FormatException e)
+                catch (UnusableInputException e)
                 {
                     tried.Add($"credential_process of profile '{name}': {e.Message}");
                     return null;
@@ -173,7 +173,7 @@ namespace StsPowerShell.Core.Aws
                 options.Logger?.Verbose($"Asking for container credentials at {Http.EndpointPolicy.Display(uri)}.");
                 return Unexpired(await ContainerCredentials.FetchAsync(uri, options, cancellationToken).ConfigureAwait(false));
             }
-            catch (FormatException e)
+            catch (UnusableInputException e)
             {
                 tried.Add($"container credentials: {e.Message}");
                 return null;
@@ -192,7 +192,7 @@ namespace StsPowerShell.Core.Aws
             {
                 return Unexpired(await client.GetCredentialsAsync(cancellationToken).ConfigureAwait(false));
             }
-            catch (FormatException e)
+            catch (UnusableInputException e)
             {
                 tried.Add($"instance metadata at {client.Endpoint}: {e.Message}");
                 return null;
@@ -223,7 +223,7 @@ namespace StsPowerShell.Core.Aws
         {
             if (credentials.Expiration is DateTimeOffset expiration && expiration <= options.Clock())
             {
-                throw new FormatException($"the credentials {credentials.AccessKeyId} expired at {expiration.ToString("u", CultureInfo.InvariantCulture)}");
+                throw new UnusableInputException($"the credentials {credentials.AccessKeyId} expired at {expiration.ToString("u", CultureInfo.InvariantCulture)}");
             }
 
             return credentials;

@@ -28,25 +28,25 @@ namespace StsPowerShell.Core.Aws
         public string Endpoint => endpoint;
 
         /// <summary>The role credentials the instance profile grants.</summary>
-        /// <exception cref="FormatException">Why there are none, in words.</exception>
+        /// <exception cref="UnusableInputException">Why there are none, in words.</exception>
         public async Task<AwsCredentials> GetCredentialsAsync(CancellationToken cancellationToken)
         {
             var roles = await GetAsync("/latest/meta-data/iam/security-credentials/", cancellationToken).ConfigureAwait(false);
             var role = roles?.Split(new[] { '\n', '\r' }, StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } lines ? lines[0].Trim() : null;
             if (string.IsNullOrEmpty(role))
             {
-                throw new FormatException("the instance has no IAM role");
+                throw new UnusableInputException("the instance has no IAM role");
             }
 
             var document = await GetAsync("/latest/meta-data/iam/security-credentials/" + Uri.EscapeDataString(role), cancellationToken).ConfigureAwait(false)
-                ?? throw new FormatException($"the credentials of role '{role}' are not there");
+                ?? throw new UnusableInputException($"the credentials of role '{role}' are not there");
             try
             {
                 return AwsCredentialsJson.Parse(document, $"instance metadata at {endpoint} (role {role})", "Token");
             }
-            catch (FormatException e)
+            catch (UnusableInputException e)
             {
-                throw new FormatException($"role '{role}': {e.Message}");
+                throw new UnusableInputException($"role '{role}': {e.Message}");
             }
         }
 
@@ -85,7 +85,7 @@ namespace StsPowerShell.Core.Aws
 
             if (!result.IsSuccess)
             {
-                throw new FormatException($"{endpoint}{path} answered HTTP {result.StatusCode}");
+                throw new UnusableInputException($"{endpoint}{path} answered HTTP {result.StatusCode}");
             }
 
             return result.Body;
@@ -112,7 +112,7 @@ namespace StsPowerShell.Core.Aws
                 return null;
             }
 
-            throw new FormatException($"the IMDSv2 session token request answered HTTP {result.StatusCode}");
+            throw new UnusableInputException($"the IMDSv2 session token request answered HTTP {result.StatusCode}");
         }
 
         private async Task<HttpResult> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
@@ -123,7 +123,7 @@ namespace StsPowerShell.Core.Aws
             }
             catch (Exception e) when (e is StsTimeoutException || e is StsConnectionException)
             {
-                throw new FormatException($"no metadata service answered at {endpoint}");
+                throw new UnusableInputException($"no metadata service answered at {endpoint}");
             }
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using StsPowerShell.Core;
 using StsPowerShell.Core.Aws;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
@@ -37,6 +38,8 @@ namespace StsPowerShell.Binding
                     return ("SubjectTokenUnavailable." + source.Kind, "ResourceUnavailable");
                 case AwsDiscoveryException discovery:
                     return (discovery.Target == AwsDiscoveryTarget.Region ? "AwsRegionNotFound" : "AwsCredentialsNotFound", "ObjectNotFound");
+                case UnusableInputException _:
+                    return ("UnusableInput", "InvalidData");
                 case StsTimeoutException _:
                     return ("StsTimeout", "OperationTimeout");
                 case StsConnectionException _:

@@ -55,6 +55,7 @@ public class ErrorClassifierTests
         Assert.Equal(("IdTokenUnavailable.GitHubActions", "AuthenticationError"), ErrorClassifier.Classify(new StsPowerShell.Core.Oidc.IdTokenUnavailableException("GitHubActions", "m", 403)));
         Assert.Equal(("ExternalAccountConfigurationInvalid", "InvalidData"), ErrorClassifier.Classify(new StsPowerShell.Core.Google.ExternalAccountConfigurationException("/c.json", "audience", "is required.")));
         Assert.Equal(("SubjectTokenUnavailable.executable", "ResourceUnavailable"), ErrorClassifier.Classify(new StsPowerShell.Core.Google.SubjectTokenSourceException("executable", "m")));
+        Assert.Equal(("UnusableInput", "InvalidData"), ErrorClassifier.Classify(new StsPowerShell.Core.UnusableInputException("m")));
         Assert.Equal(("AwsRegionNotFound", "ObjectNotFound"), ErrorClassifier.Classify(new StsPowerShell.Core.Aws.AwsDiscoveryException(StsPowerShell.Core.Aws.AwsDiscoveryTarget.Region, "m", Array.Empty<string>())));
     }
 
