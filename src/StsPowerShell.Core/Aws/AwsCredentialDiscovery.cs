@@ -10,7 +10,8 @@ namespace StsPowerShell.Core.Aws
     /// Finds AWS credentials and the region the way the AWS tools do. Credentials: environment variables,
     /// the shared credentials and config files (static keys, then credential_process), container
     /// credentials, EC2 instance metadata. Region: AWS_REGION, AWS_DEFAULT_REGION, the profile, instance
-    /// metadata. One instance serves one lookup, so both share one IMDSv2 session.
+    /// metadata. One instance serves one lookup, so both share one IMDSv2 session. Instance metadata follows
+    /// the policy written on <see cref="AwsDiscoveryOptions"/>.
     /// </summary>
     public sealed class AwsCredentialDiscovery
     {
@@ -71,26 +72,40 @@ namespace StsPowerShell.Core.Aws
 
                 tried.Add($"profile '{options.EffectiveProfile}' in {options.ConfigFile}: no region");
             }
-            var client = Metadata(tried);
-            if (client != null)
-            {
-                try
-                {
-                    var region = await client.GetRegionAsync(cancellationToken).ConfigureAwait(false);
-                    if (region != null)
-                    {
-                        return Found(region, $"instance metadata at {client.Endpoint}");
-                    }
 
-                    tried.Add($"instance metadata at {client.Endpoint}: no placement region or availability zone");
-                }
-                catch (FormatException e)
-                {
-                    tried.Add($"instance metadata at {client.Endpoint}: {e.Message}");
-                }
+            var client = Metadata(tried);
+            if (client != null && await RegionFromInstanceMetadataAsync(client, tried, cancellationToken).ConfigureAwait(false) is string region)
+            {
+                return Found(region, client.Endpoints.Name);
             }
 
             throw new AwsDiscoveryException(AwsDiscoveryTarget.Region, "No AWS region was found; give -Region or set AWS_REGION.", tried);
+        }
+
+        private static async Task<string?> RegionFromInstanceMetadataAsync(InstanceMetadataClient client, List<string> tried, CancellationToken cancellationToken)
+        {
+            var name = client.Endpoints.Name;
+            if (client.Endpoints.RegionUrl == null && client.Endpoints.AvailabilityZoneUrl == null)
+            {
+                tried.Add($"{name}: credential_source names no region_url");
+                return null;
+            }
+
+            try
+            {
+                var region = await client.GetRegionAsync(cancellationToken).ConfigureAwait(false);
+                if (region == null)
+                {
+                    tried.Add($"{name}: no placement region or availability zone");
+                }
+
+                return region;
+            }
+            catch (UnusableInputException e)
+            {
+                tried.Add($"{name}: {e.Message}");
+                return null;
+            }
         }
 
         private string Found(string region, string source)
@@ -148,7 +163,7 @@ namespace StsPowerShell.Core.Aws
                 {
                     return Unexpired(await CredentialProcess.RunAsync(command, $"credential_process of profile '{name}'", options.ProcessTimeout, cancellationToken).ConfigureAwait(false));
                 }
-                catch (FormatException e)
+                catch (UnusableInputException e)
                 {
                     tried.Add($"credential_process of profile '{name}': {e.Message}");
                     return null;
@@ -173,7 +188,7 @@ namespace StsPowerShell.Core.Aws
                 options.Logger?.Verbose($"Asking for container credentials at {Http.EndpointPolicy.Display(uri)}.");
                 return Unexpired(await ContainerCredentials.FetchAsync(uri, options, cancellationToken).ConfigureAwait(false));
             }
-            catch (FormatException e)
+            catch (UnusableInputException e)
             {
                 tried.Add($"container credentials: {e.Message}");
                 return null;
@@ -188,17 +203,26 @@ namespace StsPowerShell.Core.Aws
                 return null;
             }
 
+            var url = client.Endpoints.SecurityCredentialsUrl;
+            if (url == null)
+            {
+                tried.Add($"{client.Endpoints.Name}: credential_source names no url");
+                return null;
+            }
+
             try
             {
-                return Unexpired(await client.GetCredentialsAsync(cancellationToken).ConfigureAwait(false));
+                return Unexpired(await client.GetCredentialsAsync(url, cancellationToken).ConfigureAwait(false));
             }
-            catch (FormatException e)
+            catch (UnusableInputException e)
             {
-                tried.Add($"instance metadata at {client.Endpoint}: {e.Message}");
+                tried.Add($"{client.Endpoints.Name}: {e.Message}");
                 return null;
             }
         }
 
+        // The one place AWS_EC2_METADATA_DISABLED is read, for both entry points. Only an aws1 credential source's
+        // endpoints (options.InstanceMetadata) can leave a URL out.
         private InstanceMetadataClient? Metadata(List<string> tried)
         {
             if (string.Equals(options.Variable("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase))
@@ -209,11 +233,23 @@ namespace StsPowerShell.Core.Aws
 
             if (metadata == null)
             {
-                var endpoint = options.Variable("AWS_EC2_METADATA_SERVICE_ENDPOINT")
-                    ?? (string.Equals(options.Variable("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"), "IPv6", StringComparison.OrdinalIgnoreCase)
-                        ? AwsDiscoveryOptions.DefaultMetadataEndpointIPv6
-                        : AwsDiscoveryOptions.DefaultMetadataEndpoint);
-                metadata = new InstanceMetadataClient(endpoint, options);
+                var endpoints = options.InstanceMetadata;
+                if (endpoints == null)
+                {
+                    var endpoint = options.Variable("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+                        ?? (string.Equals(options.Variable("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"), "IPv6", StringComparison.OrdinalIgnoreCase)
+                            ? AwsDiscoveryOptions.DefaultMetadataEndpointIPv6
+                            : AwsDiscoveryOptions.DefaultMetadataEndpoint);
+                    if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var root))
+                    {
+                        tried.Add("instance metadata: AWS_EC2_METADATA_SERVICE_ENDPOINT is not an absolute URL");
+                        return null;
+                    }
+
+                    endpoints = InstanceMetadataEndpoints.AwsDefaults(root);
+                }
+
+                metadata = new InstanceMetadataClient(endpoints, options);
             }
 
             return metadata;
@@ -223,7 +259,7 @@ namespace StsPowerShell.Core.Aws
         {
             if (credentials.Expiration is DateTimeOffset expiration && expiration <= options.Clock())
             {
-                throw new FormatException($"the credentials {credentials.AccessKeyId} expired at {expiration.ToString("u", CultureInfo.InvariantCulture)}");
+                throw new UnusableInputException($"the credentials {credentials.AccessKeyId} expired at {expiration.ToString("u", CultureInfo.InvariantCulture)}");
             }
 
             return credentials;

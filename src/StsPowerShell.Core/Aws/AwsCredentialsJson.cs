@@ -12,7 +12,7 @@ namespace StsPowerShell.Core.Aws
     /// </summary>
     internal static class AwsCredentialsJson
     {
-        /// <summary>The credentials in <paramref name="json"/>, or throws <see cref="FormatException"/> saying what is wrong.</summary>
+        /// <summary>The credentials in <paramref name="json"/>, or throws <see cref="UnusableInputException"/> saying what is wrong.</summary>
         public static AwsCredentials Parse(string json, string source, string sessionTokenField)
         {
             JsonDocument document;
@@ -22,7 +22,7 @@ namespace StsPowerShell.Core.Aws
             }
             catch (JsonException)
             {
-                throw new FormatException("the answer is not JSON");
+                throw new UnusableInputException("the answer is not JSON");
             }
 
             using (document)
@@ -30,20 +30,20 @@ namespace StsPowerShell.Core.Aws
                 var root = document.RootElement;
                 if (root.ValueKind != JsonValueKind.Object)
                 {
-                    throw new FormatException("the answer is not a JSON object");
+                    throw new UnusableInputException("the answer is not a JSON object");
                 }
 
                 var code = JsonText.String(root, "Code");
                 if (code != null && !string.Equals(code, "Success", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new FormatException($"the answer's Code is '{code}', not Success");
+                    throw new UnusableInputException($"the answer's Code is '{code}', not Success");
                 }
 
                 var keyId = JsonText.String(root, "AccessKeyId");
                 var secret = JsonText.String(root, "SecretAccessKey");
                 if (string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret))
                 {
-                    throw new FormatException("the answer lacks AccessKeyId or SecretAccessKey");
+                    throw new UnusableInputException("the answer lacks AccessKeyId or SecretAccessKey");
                 }
 
                 DateTimeOffset? expiration = null;
@@ -52,7 +52,7 @@ namespace StsPowerShell.Core.Aws
                 {
                     if (!DateTimeOffset.TryParse(expirationText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
                     {
-                        throw new FormatException("the answer's Expiration is not a date");
+                        throw new UnusableInputException("the answer's Expiration is not a date");
                     }
 
                     expiration = parsed;

@@ -9,6 +9,13 @@ namespace StsPowerShell.Core.Aws
     /// What credential and region discovery reads: an environment (a snapshot, so tests never touch the
     /// process's), the profile to use, and where the metadata services are.
     /// </summary>
+    /// <remarks>
+    /// One AWS_EC2_METADATA_DISABLED policy serves New-AwsCallerIdentityToken and the aws1 credential source
+    /// alike: <c>true</c> (any case) turns EC2 instance metadata off, so only the other sources are tried.
+    /// Otherwise New-AwsCallerIdentityToken asks the service at AWS_EC2_METADATA_SERVICE_ENDPOINT (or the
+    /// default address for AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE), and an aws1 source asks at the URLs its
+    /// configuration file names, as written; neither variable moves those.
+    /// </remarks>
     public sealed class AwsDiscoveryOptions
     {
         /// <summary>The EC2 instance metadata endpoint when AWS_EC2_METADATA_SERVICE_ENDPOINT is not set.</summary>
@@ -46,6 +53,9 @@ namespace StsPowerShell.Core.Aws
         /// aws1 credential source reads only the environment and instance metadata, and sets this false.
         /// </summary>
         public bool UseSharedFilesAndContainers { get; set; } = true;
+
+        /// <summary>The URLs an aws1 credential source names; null for the AWS tools' paths under the metadata endpoint.</summary>
+        internal InstanceMetadataEndpoints? InstanceMetadata { get; set; }
 
         /// <summary>The host that AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is relative to.</summary>
         public string ContainerHost { get; set; } = DefaultContainerHost;

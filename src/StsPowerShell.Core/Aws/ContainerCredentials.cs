@@ -23,7 +23,7 @@ namespace StsPowerShell.Core.Aws
         };
 
         /// <summary>The credentials URI the environment names, or null when it names none.</summary>
-        /// <exception cref="FormatException">The full URI is not one the AWS SDKs allow.</exception>
+        /// <exception cref="UnusableInputException">The full URI is not one the AWS SDKs allow.</exception>
         public static Uri? CredentialsUri(AwsDiscoveryOptions options)
         {
             var relative = options.Variable("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
@@ -40,14 +40,14 @@ namespace StsPowerShell.Core.Aws
 
             if (!Uri.TryCreate(full, UriKind.Absolute, out var uri))
             {
-                throw new FormatException("AWS_CONTAINER_CREDENTIALS_FULL_URI is not an absolute URL");
+                throw new UnusableInputException("AWS_CONTAINER_CREDENTIALS_FULL_URI is not an absolute URL");
             }
 
             var allowed = uri.Scheme == Uri.UriSchemeHttps
                 || (uri.Scheme == Uri.UriSchemeHttp && (EndpointPolicy.IsLoopback(uri) || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && Array.Exists(ContainerAddresses, a => a.Equals(address)))));
             if (!allowed)
             {
-                throw new FormatException($"AWS_CONTAINER_CREDENTIALS_FULL_URI names {EndpointPolicy.Display(uri)}, which is neither https, loopback nor an ECS/EKS container address");
+                throw new UnusableInputException($"AWS_CONTAINER_CREDENTIALS_FULL_URI names {EndpointPolicy.Display(uri)}, which is neither https, loopback nor an ECS/EKS container address");
             }
 
             return uri;
@@ -72,12 +72,12 @@ namespace StsPowerShell.Core.Aws
             }
             catch (Exception e) when (e is StsTimeoutException || e is StsConnectionException)
             {
-                throw new FormatException("the endpoint did not answer");
+                throw new UnusableInputException("the endpoint did not answer");
             }
 
             if (!result.IsSuccess)
             {
-                throw new FormatException($"the endpoint answered HTTP {result.StatusCode}");
+                throw new UnusableInputException($"the endpoint answered HTTP {result.StatusCode}");
             }
 
             return AwsCredentialsJson.Parse(result.Body, $"container credentials at {EndpointPolicy.Display(uri)}", "Token");
@@ -94,7 +94,7 @@ namespace StsPowerShell.Core.Aws
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    throw new FormatException($"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {file} cannot be read ({e.GetType().Name})");
+                    throw new UnusableInputException($"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {file} cannot be read ({e.GetType().Name})");
                 }
             }
 

@@ -17,7 +17,7 @@ namespace StsPowerShell.Core.Aws
             var (exitCode, text) = await ProcessRunner.RunAsync(command, null, timeout, cancellationToken).ConfigureAwait(false);
             if (exitCode != 0)
             {
-                throw new FormatException($"it exited with code {exitCode.ToString(CultureInfo.InvariantCulture)}");
+                throw new UnusableInputException($"it exited with code {exitCode.ToString(CultureInfo.InvariantCulture)}");
             }
 
             CheckVersion(text);
@@ -35,12 +35,12 @@ namespace StsPowerShell.Core.Aws
                     || !version.TryGetInt32(out var number)
                     || number != 1)
                 {
-                    throw new FormatException("its output is not a Version 1 credentials document");
+                    throw new UnusableInputException("its output is not a Version 1 credentials document");
                 }
             }
             catch (JsonException)
             {
-                throw new FormatException("its output is not JSON");
+                throw new UnusableInputException("its output is not JSON");
             }
         }
     }

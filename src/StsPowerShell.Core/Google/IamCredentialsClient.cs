@@ -121,7 +121,7 @@ namespace StsPowerShell.Core.Google
             {
                 expiresOn = JwtClaims.Decode(token).ExpiresOn;
             }
-            catch (FormatException)
+            catch (UnusableInputException)
             {
                 throw Malformed(result, "its token is not a JWT");
             }

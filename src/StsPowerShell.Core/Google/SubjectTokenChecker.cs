@@ -57,7 +57,7 @@ namespace StsPowerShell.Core.Google
             {
                 claims = JwtClaims.Decode(token);
             }
-            catch (FormatException e)
+            catch (UnusableInputException e)
             {
                 return new[] { new SubjectTokenCheck("a JWT (RFC 7523)", false, e.Message) };
             }
@@ -105,7 +105,7 @@ namespace StsPowerShell.Core.Google
             {
                 document = JsonText.Parse(Uri.UnescapeDataString(token));
             }
-            catch (Exception e) when (e is JsonException || e is UriFormatException)
+            catch (JsonException)
             {
                 return new[] { new SubjectTokenCheck("URL-encoded JSON GetCallerIdentity request", false, "not URL-encoded JSON") };
             }
@@ -177,22 +177,28 @@ namespace StsPowerShell.Core.Google
 
         private static IReadOnlyList<SubjectTokenCheck> CheckSaml(string token, string? audience, DateTimeOffset now)
         {
+            const string Expected = "a base64-encoded SAML 2.0 assertion or response";
+            if (!Base64Text.TryDecode(token, out var bytes))
+            {
+                return new[] { new SubjectTokenCheck(Expected, false, "not base64-encoded XML") };
+            }
+
             XDocument document;
             try
             {
-                var xml = Encoding.UTF8.GetString(Convert.FromBase64String(token.Trim()));
+                var xml = Encoding.UTF8.GetString(bytes);
                 var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 1024 * 1024 };
                 using var reader = XmlReader.Create(new StringReader(xml), settings);
                 document = XDocument.Load(reader);
             }
-            catch (Exception e) when (e is FormatException || e is XmlException)
+            catch (XmlException)
             {
-                return new[] { new SubjectTokenCheck("a base64-encoded SAML 2.0 assertion or response", false, "not base64-encoded XML") };
+                return new[] { new SubjectTokenCheck(Expected, false, "not base64-encoded XML") };
             }
 
             XNamespace saml = "urn:oasis:names:tc:SAML:2.0:assertion";
             var assertion = document.Descendants(saml + "Assertion").FirstOrDefault();
-            var checks = new List<SubjectTokenCheck> { new SubjectTokenCheck("a base64-encoded SAML 2.0 assertion or response", assertion != null, assertion != null ? "has a saml:Assertion" : "no saml:Assertion") };
+            var checks = new List<SubjectTokenCheck> { new SubjectTokenCheck(Expected, assertion != null, assertion != null ? "has a saml:Assertion" : "no saml:Assertion") };
             if (assertion == null)
             {
                 return checks;

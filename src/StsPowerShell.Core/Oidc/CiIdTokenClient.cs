@@ -54,7 +54,7 @@ namespace StsPowerShell.Core.Oidc
             {
                 return new OidcToken(token!, source);
             }
-            catch (FormatException e)
+            catch (UnusableInputException e)
             {
                 throw new IdTokenUnavailableException(source, $"{result.Endpoint} answered with a '{tokenField}' that is not a JWT: {e.Message}", result.StatusCode);
             }

@@ -42,13 +42,13 @@ namespace StsPowerShell.Core.Oidc
         public DateTimeOffset? NotBefore { get; private set; }
 
         /// <summary>Decodes <paramref name="jwt"/>.</summary>
-        /// <exception cref="FormatException">It is not a JWS compact serialization with JSON header and payload.</exception>
+        /// <exception cref="UnusableInputException">It is not a JWS compact serialization with JSON header and payload.</exception>
         public static JwtClaims Decode(string jwt)
         {
             var parts = jwt.Split('.');
             if (parts.Length != 3)
             {
-                throw new FormatException($"The token is not a JWT: it has {parts.Length} dot-separated parts, not 3.");
+                throw new UnusableInputException($"The token is not a JWT: it has {parts.Length} dot-separated parts, not 3.");
             }
 
             using var header = ParsePart(parts[0], "header");
@@ -68,22 +68,26 @@ namespace StsPowerShell.Core.Oidc
 
         private static JsonDocument ParsePart(string part, string name)
         {
+            var notJson = $"The token is not a JWT: its {name} is not base64url-encoded JSON.";
+            if (!Base64Text.TryDecode(part, out var bytes))
+            {
+                throw new UnusableInputException(notJson);
+            }
+
             JsonDocument document;
             try
             {
-                var padded = part.Replace('-', '+').Replace('_', '/');
-                padded += new string('=', (4 - (padded.Length % 4)) % 4);
-                document = JsonText.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)));
+                document = JsonText.Parse(Encoding.UTF8.GetString(bytes));
             }
-            catch (Exception e) when (e is JsonException || e is FormatException)
+            catch (JsonException)
             {
-                throw new FormatException($"The token is not a JWT: its {name} is not base64url-encoded JSON.");
+                throw new UnusableInputException(notJson);
             }
 
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
-                throw new FormatException($"The token is not a JWT: its {name} is not a JSON object.");
+                throw new UnusableInputException($"The token is not a JWT: its {name} is not a JSON object.");
             }
 
             return document;

@@ -20,7 +20,7 @@ namespace StsPowerShell.Core.Processes
         public const int MaximumOutputBytes = 64 * 1024;
 
         /// <summary>Runs <paramref name="command"/> and returns its exit code and standard output.</summary>
-        /// <exception cref="FormatException">It could not start, outlived <paramref name="timeout"/>, or wrote too much.</exception>
+        /// <exception cref="UnusableInputException">It could not start, outlived <paramref name="timeout"/>, or wrote too much.</exception>
         public static async Task<(int ExitCode, string Output)> RunAsync(string command, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var (program, arguments) = Split(command);
@@ -49,7 +49,7 @@ namespace StsPowerShell.Core.Processes
             }
             catch (Exception e) when (e is Win32Exception || e is InvalidOperationException)
             {
-                throw new FormatException($"its program '{program}' could not be started ({e.Message})");
+                throw new UnusableInputException($"its program '{program}' could not be started ({e.Message})");
             }
 
             process.StandardInput.Close();
@@ -67,7 +67,7 @@ namespace StsPowerShell.Core.Processes
                 {
                     Kill(process);
                     cancellationToken.ThrowIfCancellationRequested();
-                    throw new FormatException($"it did not finish within {timeout.TotalSeconds:0.###} s and was stopped");
+                    throw new UnusableInputException($"it did not finish within {timeout.TotalSeconds:0.###} s and was stopped");
                 }
             }
 
@@ -101,7 +101,7 @@ namespace StsPowerShell.Core.Processes
             {
                 if (buffer.Length + read > MaximumOutputBytes)
                 {
-                    throw new FormatException($"its output is larger than {MaximumOutputBytes} bytes");
+                    throw new UnusableInputException($"its output is larger than {MaximumOutputBytes} bytes");
                 }
 
                 buffer.Write(chunk, 0, read);

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using StsPowerShell.Core;
 using StsPowerShell.Core.Aws;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
@@ -45,6 +46,8 @@ namespace StsPowerShell.Pipeline
                     return ("SubjectTokenUnavailable." + source.Kind, ErrorCategory.ResourceUnavailable);
                 case AwsDiscoveryException discovery:
                     return (discovery.Target == AwsDiscoveryTarget.Region ? "AwsRegionNotFound" : "AwsCredentialsNotFound", ErrorCategory.ObjectNotFound);
+                case UnusableInputException _:
+                    return ("UnusableInput", ErrorCategory.InvalidData);
                 case StsTimeoutException _:
                     return ("StsTimeout", ErrorCategory.OperationTimeout);
                 case StsConnectionException _:

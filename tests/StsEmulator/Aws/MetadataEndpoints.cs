@@ -6,10 +6,31 @@ namespace StsEmulator.Aws;
 /// <summary>EC2 instance metadata (IMDSv2 and v1) and ECS/EKS container credentials, serving temporary keys.</summary>
 public static class MetadataEndpoints
 {
+    /// <summary>
+    /// A second root the instance metadata is served under, so a test can tell URLs taken from a configuration
+    /// file from the AWS default paths.
+    /// </summary>
+    public const string AlternateRoot = "/imds-elsewhere";
+
     public static void Map(WebApplication app, EmulatorState state)
     {
+        MapInstanceMetadata(app, state, string.Empty);
+        MapInstanceMetadata(app, state, AlternateRoot);
+        app.MapGet("/container/credentials/{**rest}", (HttpContext context) =>
+        {
+            if (state.Aws.ContainerAuthorizationToken != null && context.Request.Headers.Authorization.ToString() != state.Aws.ContainerAuthorizationToken)
+            {
+                return Results.StatusCode(403);
+            }
+
+            return Results.Json(Credentials(state, withCode: false));
+        });
+    }
+
+    private static void MapInstanceMetadata(WebApplication app, EmulatorState state, string root)
+    {
         var aws = state.Aws;
-        app.MapPut("/latest/api/token", (HttpContext context) =>
+        app.MapPut(root + "/latest/api/token", (HttpContext context) =>
         {
             if (aws.ImdsTokenStatus != 200)
             {
@@ -26,7 +47,7 @@ public static class MetadataEndpoints
             return Results.Text(token);
         });
 
-        app.MapGet("/latest/meta-data/{**path}", (HttpContext context, string path) =>
+        app.MapGet(root + "/latest/meta-data/{**path}", (HttpContext context, string path) =>
         {
             var token = context.Request.Headers["X-aws-ec2-metadata-token"].ToString();
             var validSession = aws.ImdsSessionTokens.TryGetValue(token, out var expires) && expires > state.Clock();
@@ -43,16 +64,6 @@ public static class MetadataEndpoints
                 "placement/availability-zone" => Results.Text(aws.ImdsAvailabilityZone),
                 _ => Results.NotFound(),
             };
-        });
-
-        app.MapGet("/container/credentials/{**rest}", (HttpContext context) =>
-        {
-            if (aws.ContainerAuthorizationToken != null && context.Request.Headers.Authorization.ToString() != aws.ContainerAuthorizationToken)
-            {
-                return Results.StatusCode(403);
-            }
-
-            return Results.Json(Credentials(state, withCode: false));
         });
     }
 

@@ -261,6 +261,18 @@ public class AwsDiscoveryTests
     }
 
     [Fact]
+    public async Task AMetadataEndpointThatIsNotAUrlIsListedNotThrown()
+    {
+        using var environment = new AwsTestEnvironment(null);
+        environment.Variables.Remove("AWS_EC2_METADATA_DISABLED");
+        environment.Variables["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = "not a url";
+
+        var error = await Assert.ThrowsAsync<AwsDiscoveryException>(() => new AwsCredentialDiscovery(environment.Options()).FindCredentialsAsync());
+
+        Assert.Contains("instance metadata: AWS_EC2_METADATA_SERVICE_ENDPOINT is not an absolute URL", error.Tried);
+    }
+
+    [Fact]
     public async Task ExpiredCredentialsAreRefusedAndEverySourceIsListed()
     {
         await using var emulator = await StsEmulatorHost.StartAsync();

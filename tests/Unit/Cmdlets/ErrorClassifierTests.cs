@@ -61,6 +61,7 @@ public class ErrorClassifierTests
         Assert.Equal(("IdTokenUnavailable.GitHubActions", "AuthenticationError"), Classified(new StsPowerShell.Core.Oidc.IdTokenUnavailableException("GitHubActions", "m", 403)));
         Assert.Equal(("ExternalAccountConfigurationInvalid", "InvalidData"), Classified(new StsPowerShell.Core.Google.ExternalAccountConfigurationException("/c.json", "audience", "is required.")));
         Assert.Equal(("SubjectTokenUnavailable.executable", "ResourceUnavailable"), Classified(new StsPowerShell.Core.Google.SubjectTokenSourceException("executable", "m")));
+        Assert.Equal(("UnusableInput", "InvalidData"), Classified(new StsPowerShell.Core.UnusableInputException("m")));
         Assert.Equal(("AwsRegionNotFound", "ObjectNotFound"), Classified(new StsPowerShell.Core.Aws.AwsDiscoveryException(StsPowerShell.Core.Aws.AwsDiscoveryTarget.Region, "m", Array.Empty<string>())));
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Text;
 using StsEmulator;
+using StsPowerShell.Core;
 using StsPowerShell.Core.Aws;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
@@ -133,7 +134,7 @@ public class FuzzTests
             {
                 SubjectTokenChecker.Check(jwt, "jwt", EmulatorState.WorkloadProvider, Now);
             }
-        }, typeof(FormatException));
+        }, typeof(UnusableInputException));
     }
 
     [Fact]
@@ -187,7 +188,7 @@ public class FuzzTests
             "{\"Code\":\"Success\",\"Type\":\"AWS-HMAC\",\"AccessKeyId\":\"ASIA\",\"SecretAccessKey\":\"s\",\"Token\":\"t\",\"Expiration\":\"2026-11-22T11:00:00Z\"}",
             "{\"AccessKeyId\":\"ASIA\",\"SecretAccessKey\":\"s\",\"Token\":\"t\",\"Expiration\":\"2026-11-22T11:00:00Z\"}",
         };
-        Fuzz("credentials document", Mutations(new Random(Seed + 7), seeds), text => AwsCredentialsJson.Parse(text, "fuzz", "Token"), typeof(FormatException));
+        Fuzz("credentials document", Mutations(new Random(Seed + 7), seeds), text => AwsCredentialsJson.Parse(text, "fuzz", "Token"), typeof(UnusableInputException));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public class JwtClaimsTests
     [InlineData("e30.WzFd.sig", "payload is not a JSON object")]
     public void RefusesWhatIsNotAJwtWithoutQuotingIt(string token, string reason)
     {
-        var error = Assert.Throws<FormatException>(() => JwtClaims.Decode(token));
+        var error = Assert.Throws<StsPowerShell.Core.UnusableInputException>(() => JwtClaims.Decode(token));
         Assert.Contains(reason, error.Message);
         Assert.DoesNotContain("secret-opaque", error.Message);
     }

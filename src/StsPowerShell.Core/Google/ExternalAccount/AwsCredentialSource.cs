@@ -1,24 +1,30 @@
 using System;
-using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using StsPowerShell.Core.Aws;
+using StsPowerShell.Core.Http;
 
 namespace StsPowerShell.Core.Google
 {
     /// <summary>
-    /// credential_source.environment_id aws1: AWS keys from the environment or EC2 instance metadata (IMDSv2
-    /// first), signed into a GetCallerIdentity token for the configuration's audience.
+    /// credential_source.environment_id aws1, read as Google's libraries read it: keys from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN), the region from AWS_REGION or AWS_DEFAULT_REGION; otherwise
+    /// EC2 instance metadata at the configured URLs as written (the region from region_url's availability zone,
+    /// the role from url, its credentials from url/role), through one IMDSv2 session only when
+    /// imdsv2_session_token_url is named. AWS_EC2_METADATA_DISABLED=true turns instance metadata off, as for
+    /// New-AwsCallerIdentityToken (see <see cref="AwsDiscoveryOptions"/>). The result is a GetCallerIdentity
+    /// token signed for the configuration's audience.
     /// </summary>
     public sealed class AwsCredentialSource : CredentialSource
     {
         private readonly string audience;
 
-        private AwsCredentialSource(string audience, Uri? credentialsUrl, Uri? regionUrl, string verificationUrl)
+        private AwsCredentialSource(string audience, Uri? credentialsUrl, Uri? regionUrl, Uri? sessionTokenUrl, string verificationUrl)
         {
             this.audience = audience;
             CredentialsUrl = credentialsUrl;
             RegionUrl = regionUrl;
+            SessionTokenUrl = sessionTokenUrl;
             RegionalCredVerificationUrl = verificationUrl;
         }
 
@@ -31,16 +37,28 @@ namespace StsPowerShell.Core.Google
         /// <summary>credential_source.region_url: the instance metadata availability-zone URL.</summary>
         public Uri? RegionUrl { get; }
 
+        /// <summary>credential_source.imdsv2_session_token_url: where the IMDSv2 session token is asked for; null for IMDSv1.</summary>
+        public Uri? SessionTokenUrl { get; }
+
         /// <summary>The GetCallerIdentity URL, with {region} to fill in.</summary>
         public string RegionalCredVerificationUrl { get; }
 
         /// <inheritdoc />
         public override async Task<string> GetSubjectTokenAsync(SubjectTokenContext context, CancellationToken cancellationToken)
         {
+            // One discovery for both look-ups, so they share one metadata session; the region first, as Google's libraries do.
+            var discovery = new AwsCredentialDiscovery(new AwsDiscoveryOptions(context.Environment)
+            {
+                UseSharedFilesAndContainers = false,
+                InstanceMetadata = InstanceMetadataEndpoints.Configured(CredentialsUrl, RegionUrl, SessionTokenUrl),
+                MetadataTimeout = context.MetadataTimeout,
+                Logger = context.HttpOptions.Logger,
+                Clock = context.HttpOptions.Clock,
+            });
             try
             {
-                var credentials = await new AwsCredentialDiscovery(Options(context, CredentialsUrl)).FindCredentialsAsync(cancellationToken).ConfigureAwait(false);
-                var region = await new AwsCredentialDiscovery(Options(context, RegionUrl)).FindRegionAsync(cancellationToken).ConfigureAwait(false);
+                var region = await discovery.FindRegionAsync(cancellationToken).ConfigureAwait(false);
+                var credentials = await discovery.FindCredentialsAsync(cancellationToken).ConfigureAwait(false);
                 var endpoint = new Uri(RegionalCredVerificationUrl.Replace("{region}", region));
                 return CallerIdentityToken.Create(credentials, region, audience, context.HttpOptions.Clock(), endpoint).Token;
             }
@@ -66,45 +84,33 @@ namespace StsPowerShell.Core.Google
                 throw source.Error("regional_cred_verification_url", "is not an absolute URL.");
             }
 
-            if (source.Has("imdsv2_session_token_url"))
-            {
-                // IMDSv2 is always tried first; the URL is checked only so a typo is not silently ignored.
-                source.Url("imdsv2_session_token_url", allowMetadataHttp: true);
-            }
-
             return new AwsCredentialSource(
                 configuration.Audience,
-                source.Has("url") ? source.Url("url", allowMetadataHttp: true) : null,
-                source.Has("region_url") ? source.Url("region_url", allowMetadataHttp: true) : null,
+                MetadataUrl(source, "url"),
+                MetadataUrl(source, "region_url"),
+                MetadataUrl(source, "imdsv2_session_token_url"),
                 verification);
         }
 
-        // Google's aws1 source reads the environment, then the metadata service the configuration names.
-        private AwsDiscoveryOptions Options(SubjectTokenContext context, Uri? metadataUrl)
+        // Google's libraries accept only the AWS metadata service's addresses here; loopback serves tests and local stand-ins.
+        private static Uri? MetadataUrl(JsonFields source, string name)
         {
-            var environment = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            foreach (var variable in context.Environment)
+            if (!source.Has(name))
             {
-                environment[variable.Key] = variable.Value;
+                return null;
             }
 
-            if (metadataUrl == null)
+            var text = source.RequiredString(name);
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri)
+                && uri.UserInfo.Length == 0
+                && uri.Fragment.Length == 0
+                && (InstanceMetadataEndpoints.IsAwsMetadataService(uri)
+                    || ((uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && EndpointPolicy.IsLoopback(uri))))
             {
-                environment["AWS_EC2_METADATA_DISABLED"] = "true";
-            }
-            else
-            {
-                environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = metadataUrl.GetLeftPart(UriPartial.Authority);
-                environment.Remove("AWS_EC2_METADATA_DISABLED");
+                return uri;
             }
 
-            return new AwsDiscoveryOptions(environment)
-            {
-                UseSharedFilesAndContainers = false,
-                MetadataTimeout = context.MetadataTimeout,
-                Logger = context.HttpOptions.Logger,
-                Clock = context.HttpOptions.Clock,
-            };
+            throw source.Error(name, "must be an http URL of the AWS instance metadata service (169.254.169.254 or [fd00:ec2::254]), or a URL of this machine.");
         }
     }
 }

@@ -70,7 +70,7 @@ namespace StsPowerShell.Core.Google
             {
                 (exitCode, output) = await ProcessRunner.RunAsync(Command, Variables(), Timeout, cancellationToken).ConfigureAwait(false);
             }
-            catch (FormatException e)
+            catch (UnusableInputException e)
             {
                 throw new SubjectTokenSourceException(Kind, e.Message);
             }
