@@ -60,17 +60,7 @@ BeforeAll {
     $script:accessKey = 'AKIAEMULATOREXAMPLE1'
     $script:secretKey = 'emulator/Secret+Access/Key0000000000000'
 
-    # Every variable a cmdlet here reads is saved, cleared, and restored in AfterAll, so the machine's own
-    # settings neither leak in nor send anything off this host.
-    $script:savedEnvironment = @{}
-    foreach ($name in 'HOME', 'USERPROFILE', 'GOOGLE_APPLICATION_CREDENTIALS', 'SYSTEM_OIDCREQUESTURI', 'SYSTEM_ACCESSTOKEN',
-        'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-        'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-        'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-        'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE', 'AWS_EC2_METADATA_DISABLED') {
-        $script:savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
-    }
+    $script:savedEnvironment = Clear-TestEnvironment
 
     $script:folder = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
     $script:awsHome = Join-Path $script:folder 'home'
@@ -83,22 +73,8 @@ BeforeAll {
     $script:credentialsFile = Join-Path $script:folder 'aws-credentials'
     Set-Content -Path $script:credentialsFile -Value "[build]`naws_access_key_id = $($script:accessKey)`naws_secret_access_key = $($script:secretKey)"
 
-    function New-TestConfiguration {
-        param([string] $Audience = $script:provider, [hashtable] $Extra = @{})
-        $tokenFile = Join-Path $script:folder "token-$([guid]::NewGuid()).jwt"
-        Set-Content -Path $tokenFile -Value (New-TestJwt -Emulator $script:emulator -Audience $Audience) -NoNewline
-        $configuration = @{
-            type               = 'external_account'
-            audience           = $script:provider
-            subject_token_type = 'urn:ietf:params:oauth:token-type:jwt'
-            token_url          = $script:endpoint
-            credential_source  = @{ file = $tokenFile }
-        }
-        foreach ($key in $Extra.Keys) { $configuration[$key] = $Extra[$key] }
-        $path = Join-Path $script:folder "config-$([guid]::NewGuid()).json"
-        $configuration | ConvertTo-Json -Depth 5 | Set-Content -Path $path
-        $path
-    }
+    # The shared New-TestConfiguration writes into this file's folder for this file's emulator.
+    $PSDefaultParameterValues = @{ 'New-TestConfiguration:Emulator' = $script:emulator; 'New-TestConfiguration:Folder' = $script:folder }
 
     function New-FederatedToken {
         param([switch] $AsPlainText)
@@ -378,9 +354,7 @@ BeforeAll {
 }
 
 AfterAll {
-    foreach ($entry in $script:savedEnvironment.GetEnumerator()) {
-        [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value)
-    }
+    Restore-TestEnvironment -Saved $script:savedEnvironment
 
     Remove-Item -Recurse -Force $script:folder -ErrorAction SilentlyContinue
     if ($script:emulator) { Stop-TestStsEmulator -Emulator $script:emulator }

@@ -19,16 +19,7 @@ BeforeAll {
     $script:accessKey = 'AKIAEMULATOREXAMPLE1'
     $script:secretKey = 'emulator/Secret+Access/Key0000000000000'
 
-    # Saved, cleared, and restored in AfterAll: the machine's settings neither leak in nor send anything away.
-    $script:savedEnvironment = @{}
-    foreach ($name in 'HOME', 'USERPROFILE', 'GOOGLE_APPLICATION_CREDENTIALS', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-        'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-        'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-        'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE', 'AWS_EC2_METADATA_DISABLED',
-        'SYSTEM_OIDCREQUESTURI', 'SYSTEM_ACCESSTOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN') {
-        $script:savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
-    }
+    $script:savedEnvironment = Clear-TestEnvironment
 
     $script:folder = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
     $script:emptyHome = Join-Path $script:folder 'home'
@@ -39,21 +30,8 @@ BeforeAll {
     $env:AWS_EC2_METADATA_SERVICE_ENDPOINT = $script:emulator.baseUrl
     $env:AWS_EC2_METADATA_DISABLED = 'true'
 
-    # An external_account file for the emulator; the subject token file is named by its full path.
-    function New-TestConfiguration {
-        param([string] $Folder = $script:folder, [string] $Name = "config-$([guid]::NewGuid()).json", [string] $Audience = $script:provider)
-        $tokenFile = Join-Path $Folder "token-$([guid]::NewGuid()).jwt"
-        Set-Content -Path $tokenFile -Value (New-TestJwt -Emulator $script:emulator -Audience $Audience) -NoNewline
-        $path = Join-Path $Folder $Name
-        @{
-            type               = 'external_account'
-            audience           = $script:provider
-            subject_token_type = 'urn:ietf:params:oauth:token-type:jwt'
-            token_url          = $script:endpoint
-            credential_source  = @{ file = $tokenFile }
-        } | ConvertTo-Json -Depth 5 | Set-Content -Path $path
-        $path
-    }
+    # The shared New-TestConfiguration writes into this file's folder for this file's emulator.
+    $PSDefaultParameterValues = @{ 'New-TestConfiguration:Emulator' = $script:emulator; 'New-TestConfiguration:Folder' = $script:folder }
 
     function New-CredentialsFile {
         param([string] $Path)
@@ -144,9 +122,7 @@ BeforeAll {
 }
 
 AfterAll {
-    foreach ($entry in $script:savedEnvironment.GetEnumerator()) {
-        [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value)
-    }
+    Restore-TestEnvironment -Saved $script:savedEnvironment
 
     Remove-Item -Recurse -Force $script:folder -ErrorAction SilentlyContinue
     if ($script:emulator) { Stop-TestStsEmulator -Emulator $script:emulator }

@@ -43,27 +43,15 @@ BeforeAll {
         @($Output).location | Should -Be $script:bucketLocations
     }
 
-    # An external_account file whose every URL is the emulator's, with a subject token in a file.
+    # An external_account file whose every URL is the emulator's, optionally impersonating its service account.
     function New-ExampleConfiguration {
         param([switch] $Impersonate)
-        $tokenFile = Join-Path $script:folder "token-$([guid]::NewGuid()).jwt"
-        Set-Content -Path $tokenFile -Value (New-TestJwt -Emulator $script:emulator) -NoNewline
-        $configuration = @{
-            type               = 'external_account'
-            audience           = $script:emulator.workloadProvider
-            subject_token_type = 'urn:ietf:params:oauth:token-type:jwt'
-            token_url          = $script:emulator.tokenEndpoint
-            token_info_url     = "$($script:emulator.baseUrl)/v1/introspect"
-            credential_source  = @{ file = $tokenFile; format = @{ type = 'text' } }
-        }
+        $extra = @{}
         if ($Impersonate) {
-            $configuration.service_account_impersonation_url =
+            $extra.service_account_impersonation_url =
                 "$($script:emulator.iamCredentialsEndpoint)/v1/projects/-/serviceAccounts/$($script:emulator.serviceAccount):generateAccessToken"
         }
-
-        $path = Join-Path $script:folder "config-$([guid]::NewGuid()).json"
-        $configuration | ConvertTo-Json -Depth 5 | Set-Content -Path $path
-        $path
+        New-TestConfiguration -Emulator $script:emulator -Folder $script:folder -Extra $extra
     }
 
     # A stand-in for a Cloud Run service on 127.0.0.1: answers one request with $Reply and hands back the

@@ -9,22 +9,8 @@ BeforeAll {
     New-Item -ItemType Directory -Path $script:folder | Out-Null
     $script:savedCredentials = $env:GOOGLE_APPLICATION_CREDENTIALS
 
-    function New-TestConfiguration {
-        param([hashtable] $Extra = @{})
-        $tokenFile = Join-Path $script:folder "token-$([guid]::NewGuid()).jwt"
-        Set-Content -Path $tokenFile -Value (New-TestJwt -Emulator $script:emulator) -NoNewline
-        $configuration = @{
-            type               = 'external_account'
-            audience           = $script:emulator.workloadProvider
-            subject_token_type = 'urn:ietf:params:oauth:token-type:jwt'
-            token_url          = $script:emulator.tokenEndpoint
-            credential_source  = @{ file = $tokenFile; format = @{ type = 'text' } }
-        }
-        foreach ($key in $Extra.Keys) { $configuration[$key] = $Extra[$key] }
-        $path = Join-Path $script:folder "config-$([guid]::NewGuid()).json"
-        $configuration | ConvertTo-Json -Depth 5 | Set-Content -Path $path
-        $path
-    }
+    # The shared New-TestConfiguration writes into this file's folder for this file's emulator.
+    $PSDefaultParameterValues = @{ 'New-TestConfiguration:Emulator' = $script:emulator; 'New-TestConfiguration:Folder' = $script:folder }
 }
 
 AfterAll {
@@ -107,6 +93,20 @@ Describe 'Test-StsSubjectToken' {
         $failed = Test-StsSubjectToken -SubjectToken $jwt -SubjectTokenType jwt -Audience $script:emulator.workloadProvider | Where-Object Passed -EQ $false
         $failed.Requirement | Should -BeLike 'aud matches the provider*'
         ($failed | Format-Table | Out-String) | Should -Not -Match ([regex]::Escape($jwt))
+    }
+
+    It 'recognises a JWT without -SubjectTokenType and says so first' {
+        $checks = @(Test-StsSubjectToken -SubjectToken (New-TestJwt -Emulator $script:emulator) -Audience $script:emulator.workloadProvider)
+        $checks[0].Requirement | Should -Be 'a token type recognisable by its shape'
+        $checks[0].Detail | Should -Be 'urn:ietf:params:oauth:token-type:jwt'
+        $checks | Where-Object Passed -EQ $false | Should -BeNullOrEmpty
+    }
+
+    It 'asks for -SubjectTokenType when the shape says nothing' {
+        $checks = @(Test-StsSubjectToken -SubjectToken 'ya29.opaque-value')
+        $checks.Count | Should -Be 1
+        $checks[0].Passed | Should -BeFalse
+        $checks[0].Detail | Should -Match '-SubjectTokenType'
     }
 
     It 'checks an AWS token piped from New-AwsCallerIdentityToken' {

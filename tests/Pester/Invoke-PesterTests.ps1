@@ -18,7 +18,7 @@ param(
     # Where to write the results as JUnit XML (read by .ci/run); nothing is written without it.
     [string] $ResultPath,
 
-    # Runs only the test files whose names match (for example 'Examples').
+    # Runs only the test files whose names contain one of these (for example 'Examples' or 'Examples,Cmdlet').
     [string[]] $Filter = '*'
 )
 
@@ -57,12 +57,22 @@ else {
 }
 Write-Host "Pester $((Get-Module Pester).Version) from $((Get-Module Pester).ModuleBase)"
 
-$pesterConfiguration = New-PesterConfiguration
-$pesterConfiguration.Run.Path = @(Get-ChildItem -LiteralPath $PSScriptRoot -Filter '*.Tests.ps1' |
-    Where-Object { $name = $_.Name; $Filter | Where-Object { $name -like "*$_*" } } |
+# -File passes "a,b" as one string: split it, so both ways of calling give the same files.
+$patterns = $Filter -split ',' | ForEach-Object Trim | Where-Object { $_ }
+$files = @(Get-ChildItem -LiteralPath $PSScriptRoot -Filter '*.Tests.ps1' |
+    Where-Object { $name = $_.Name; $patterns | Where-Object { $name -like "*$_*" } } |
     ForEach-Object FullName)
+if ($files.Count -eq 0) {
+    Write-Host "No test file in $PSScriptRoot matches '$($Filter -join ',')'."
+    'pester: 0 passed, 1 failed, 0 skipped'
+    exit 1
+}
+
+$pesterConfiguration = New-PesterConfiguration
+$pesterConfiguration.Run.Path = $files
 $pesterConfiguration.Run.PassThru = $true
 $pesterConfiguration.Output.Verbosity = 'Detailed'
+if ($env:CI) { $pesterConfiguration.Output.RenderMode = 'Plaintext' }
 if ($ResultPath) {
     $pesterConfiguration.TestResult.Enabled = $true
     $pesterConfiguration.TestResult.OutputFormat = 'JUnitXml'

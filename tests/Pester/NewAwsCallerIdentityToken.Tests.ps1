@@ -17,13 +17,7 @@ BeforeAll {
         RetryIntervalSec = 0
     }
 
-    $script:savedEnvironment = @{}
-    foreach ($name in 'HOME', 'USERPROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION',
-        'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-        'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'AWS_EC2_METADATA_DISABLED') {
-        $script:savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
-    }
+    $script:savedEnvironment = Clear-TestEnvironment
 
     $script:awsHome = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
     New-Item -ItemType Directory -Path $script:awsHome | Out-Null
@@ -33,9 +27,7 @@ BeforeAll {
 }
 
 AfterAll {
-    foreach ($entry in $script:savedEnvironment.GetEnumerator()) {
-        [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value)
-    }
+    Restore-TestEnvironment -Saved $script:savedEnvironment
 
     Remove-Item -Recurse -Force $script:awsHome -ErrorAction SilentlyContinue
     if ($script:emulator) { Stop-TestStsEmulator -Emulator $script:emulator }

@@ -57,4 +57,59 @@ function Add-TestFault {
     Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUrl)/emulator/faults" -ContentType 'application/json' -Body ($Fault | ConvertTo-Json) | Out-Null
 }
 
-Export-ModuleMember -Function Start-TestStsEmulator, Stop-TestStsEmulator, New-TestJwt, Get-TestRequestCount, Add-TestFault
+# Every variable a cmdlet of the module reads from the machine: tests clear them so that the machine's own
+# settings neither leak in nor send anything off this host, and restore them afterwards.
+$script:moduleVariables = 'HOME', 'USERPROFILE', 'GOOGLE_APPLICATION_CREDENTIALS', 'SYSTEM_OIDCREQUESTURI', 'SYSTEM_ACCESSTOKEN',
+    'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+    'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+    'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE', 'AWS_EC2_METADATA_DISABLED'
+
+function Clear-TestEnvironment {
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([hashtable])]
+    param([string[]] $Name = $script:moduleVariables)
+
+    $saved = @{}
+    foreach ($variable in $Name) {
+        $saved[$variable] = [Environment]::GetEnvironmentVariable($variable)
+        if ($PSCmdlet.ShouldProcess($variable, 'Clear')) { [Environment]::SetEnvironmentVariable($variable, $null) }
+    }
+    $saved
+}
+
+function Restore-TestEnvironment {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [hashtable] $Saved)
+
+    foreach ($entry in $Saved.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
+}
+
+# An external_account file whose every URL is the emulator's, reading a JWT (for -Audience) from a file beside it.
+function New-TestConfiguration {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)] [pscustomobject] $Emulator,
+        [Parameter(Mandatory)] [string] $Folder,
+        [string] $Name = "config-$([guid]::NewGuid()).json",
+        [string] $Audience = $Emulator.workloadProvider,
+        [hashtable] $Extra = @{})
+
+    $tokenFile = Join-Path $Folder "token-$([guid]::NewGuid()).jwt"
+    Set-Content -Path $tokenFile -Value (New-TestJwt -Emulator $Emulator -Audience $Audience) -NoNewline
+    $configuration = @{
+        type               = 'external_account'
+        audience           = $Emulator.workloadProvider
+        subject_token_type = 'urn:ietf:params:oauth:token-type:jwt'
+        token_url          = $Emulator.tokenEndpoint
+        token_info_url     = "$($Emulator.baseUrl)/v1/introspect"
+        credential_source  = @{ file = $tokenFile; format = @{ type = 'text' } }
+    }
+    foreach ($key in $Extra.Keys) { $configuration[$key] = $Extra[$key] }
+    $path = Join-Path $Folder $Name
+    $configuration | ConvertTo-Json -Depth 5 | Set-Content -Path $path
+    $path
+}
+
+Export-ModuleMember -Function Start-TestStsEmulator, Stop-TestStsEmulator, New-TestJwt, Get-TestRequestCount, Add-TestFault, Clear-TestEnvironment, Restore-TestEnvironment, New-TestConfiguration

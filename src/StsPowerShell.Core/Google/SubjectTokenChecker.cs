@@ -30,10 +30,51 @@ namespace StsPowerShell.Core.Google
 
         private static readonly Regex StsHost = new Regex(@"^sts(\.[a-z0-9-]+)?\.amazonaws\.com(\.cn)?$", RegexOptions.CultureInvariant);
 
-        /// <summary>The checks for <paramref name="token"/> of <paramref name="tokenType"/>, meant for <paramref name="audience"/> when given.</summary>
-        public static IReadOnlyList<SubjectTokenCheck> Check(string token, string tokenType, string? audience, DateTimeOffset now)
+        /// <summary>
+        /// The checks for <paramref name="token"/> of <paramref name="tokenType"/>, meant for <paramref name="audience"/>
+        /// when given. Without a type, the token's shape says which it is (a JWT, an AWS GetCallerIdentity token or a
+        /// SAML assertion), and the first check reports what was recognised.
+        /// </summary>
+        public static IReadOnlyList<SubjectTokenCheck> Check(string token, string? tokenType, string? audience, DateTimeOffset now)
         {
-            var type = TokenTypes.Resolve(tokenType, "SubjectTokenType");
+            if (tokenType != null)
+            {
+                return Check(token, TokenTypes.Resolve(tokenType, "SubjectTokenType"), audience, now, null);
+            }
+
+            var detected = DetectType(token);
+            var recognition = new SubjectTokenCheck("a token type recognisable by its shape", detected != null, detected ?? "neither a JWT, an AWS GetCallerIdentity token nor a SAML assertion: give -SubjectTokenType");
+            return detected == null ? new[] { recognition } : Check(token, detected, audience, now, recognition);
+        }
+
+        /// <summary>The type <paramref name="token"/>'s shape shows: jwt, aws4_request or saml2 (as URNs); null for none.</summary>
+        public static string? DetectType(string token)
+        {
+            var text = token.Trim();
+            if (text.Split('.').Length == 3 && text.StartsWith("eyJ", StringComparison.Ordinal))
+            {
+                return TokenTypes.Jwt;
+            }
+
+            if (text.StartsWith("%7B", StringComparison.OrdinalIgnoreCase) || text.StartsWith("{", StringComparison.Ordinal))
+            {
+                return TokenTypes.Aws4Request;
+            }
+
+            return Base64Text.TryDecode(text, out var bytes) && bytes.Length > 0 && System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF', ' ', '\r', '\n', '\t').StartsWith("<", StringComparison.Ordinal)
+                ? TokenTypes.Saml2
+                : null;
+        }
+
+        private static IReadOnlyList<SubjectTokenCheck> Check(string token, string type, string? audience, DateTimeOffset now, SubjectTokenCheck? recognition)
+        {
+            if (recognition != null)
+            {
+                var checks = new List<SubjectTokenCheck> { recognition };
+                checks.AddRange(Check(token, type, audience, now, null));
+                return checks;
+            }
+
             switch (type)
             {
                 case TokenTypes.Jwt:

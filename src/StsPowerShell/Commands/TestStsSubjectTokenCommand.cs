@@ -36,12 +36,12 @@ namespace StsPowerShell.Commands
         [ValidateNotNull]
         public object SubjectToken { get; set; } = null!;
 
-        /// <summary>The token's type: jwt, id_token, aws4_request, saml2 (or the URNs).</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The token's type: jwt, id_token, aws4_request, saml2 (or the URNs). Without it, the type is recognised by the token's shape and the first result says which.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("IssuedTokenType")]
         [ArgumentCompleter(typeof(TokenTypeCompleter))]
         [ValidateNotNullOrEmpty]
-        public string SubjectTokenType { get; set; } = null!;
+        public string? SubjectTokenType { get; set; }
 
         /// <summary>The pool provider the token is meant for.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]

@@ -118,6 +118,28 @@ public class SubjectTokenCheckerTests
     }
 
     [Fact]
+    public async Task WithoutATypeTheShapeSaysWhichTokenItIs()
+    {
+        await using var emulator = await StsEmulatorHost.StartAsync();
+        emulator.State.Clock = () => Now;
+        var aws = CallerIdentityToken.Create(new AwsCredentials("AKIAEXAMPLE", "secret-value"), "us-east-1", EmulatorState.WorkloadProvider, Now).Token;
+        var saml = Saml(EmulatorState.WorkforceProvider, Now.AddMinutes(-1), Now.AddMinutes(5));
+
+        Assert.Equal(TokenTypes.Jwt, SubjectTokenChecker.DetectType(emulator.MintJwt()));
+        Assert.Equal(TokenTypes.Aws4Request, SubjectTokenChecker.DetectType(aws));
+        Assert.Equal(TokenTypes.Saml2, SubjectTokenChecker.DetectType(saml));
+        Assert.Null(SubjectTokenChecker.DetectType("ya29.opaque-access-token"));
+
+        var checks = SubjectTokenChecker.Check(emulator.MintJwt(), null, EmulatorState.WorkloadProvider, Now);
+        Assert.Equal("ok: a token type recognisable by its shape (" + TokenTypes.Jwt + ")", checks[0].ToString());
+        Assert.All(checks, c => Assert.True(c.Passed));
+        Assert.Equal(SubjectTokenChecker.Check(emulator.MintJwt(), "jwt", EmulatorState.WorkloadProvider, Now).Count + 1, checks.Count);
+        var unknown = Assert.Single(SubjectTokenChecker.Check("ya29.opaque-access-token", null, null, Now));
+        Assert.False(unknown.Passed);
+        Assert.Contains("give -SubjectTokenType", unknown.Detail);
+    }
+
+    [Fact]
     public void SamlWithADoctypeIsRefusedNotExpanded()
     {
         var xml = Convert.ToBase64String(Encoding.UTF8.GetBytes("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>"));
