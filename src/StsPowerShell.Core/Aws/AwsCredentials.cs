@@ -25,12 +25,17 @@ namespace StsPowerShell.Core.Aws
         {
             if (string.IsNullOrWhiteSpace(accessKeyId))
             {
-                throw new ArgumentException("An AWS access key id is required.", nameof(accessKeyId));
+                throw new ArgumentException("An AWS access key id is required.", "AccessKey");
             }
 
-            if (string.IsNullOrEmpty(secretAccessKey))
+            if (string.IsNullOrWhiteSpace(secretAccessKey))
             {
-                throw new ArgumentException("An AWS secret access key is required.", nameof(secretAccessKey));
+                throw new ArgumentException("An AWS secret access key is required and must not be only white space.", "SecretKey");
+            }
+
+            if (sessionToken != null && sessionToken.Length > 0 && string.IsNullOrWhiteSpace(sessionToken))
+            {
+                throw new ArgumentException("An AWS session token must not be only white space.", "SessionToken");
             }
 
             AccessKeyId = accessKeyId.Trim();

@@ -85,6 +85,9 @@ namespace StsPowerShell.Core.Aws
         /// <summary>The shared credentials file discovery reads.</summary>
         public string CredentialsFile => ProfileLocation ?? Variable("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(HomeDirectory, ".aws", "credentials");
 
+        /// <summary>Retries of instance metadata and container credential requests: one after 200 ms, as AWS's tools do, unless set.</summary>
+        public RetryPolicy MetadataRetry { get; set; } = new RetryPolicy { MaximumRetryCount = 1, RetryInterval = TimeSpan.FromMilliseconds(200) };
+
         /// <summary>The shared config file discovery reads.</summary>
         public string ConfigFile => Variable("AWS_CONFIG_FILE") ?? Path.Combine(HomeDirectory, ".aws", "config");
 
@@ -95,7 +98,7 @@ namespace StsPowerShell.Core.Aws
         internal StsHttpOptions MetadataHttpOptions() => new StsHttpOptions
         {
             Timeout = MetadataTimeout,
-            Retry = new RetryPolicy { MaximumRetryCount = 1, RetryInterval = TimeSpan.FromMilliseconds(200) },
+            Retry = MetadataRetry,
             MaximumResponseBytes = 64 * 1024,
             Logger = Logger,
             Clock = Clock,

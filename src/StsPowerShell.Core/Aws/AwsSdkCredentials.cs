@@ -14,10 +14,20 @@ namespace StsPowerShell.Core.Aws
         /// <exception cref="ArgumentException">It is not such an object; ParamName is <paramref name="parameterName"/>.</exception>
         public static AwsCredentials Read(object credential, string parameterName)
         {
-            var immutable = credential.GetType().GetMethod("GetCredentials", BindingFlags.Public | BindingFlags.Instance, null, Type.EmptyTypes, null)?.Invoke(credential, null) ?? credential;
+            object immutable;
+            try
+            {
+                immutable = credential.GetType().GetMethod("GetCredentials", BindingFlags.Public | BindingFlags.Instance, null, Type.EmptyTypes, null)?.Invoke(credential, null) ?? credential;
+            }
+            catch (TargetInvocationException e) when (e.InnerException != null)
+            {
+                // Its own message may quote what it was given; the type says enough.
+                throw new ArgumentException($"The credentials object's GetCredentials() failed with {e.InnerException.GetType().FullName}.", parameterName, e.InnerException);
+            }
+
             var keyId = Property(immutable, "AccessKey");
             var secret = Property(immutable, "SecretKey");
-            if (string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret))
+            if (string.IsNullOrWhiteSpace(keyId) || string.IsNullOrWhiteSpace(secret))
             {
                 throw new ArgumentException($"Expected a PSCredential (key id as user name, secret as password) or an AWS.Tools credentials object, not a {credential.GetType().FullName}.", parameterName);
             }

@@ -62,8 +62,13 @@ namespace StsPowerShell.Core.Exchange
             }
 
             var subjectTokenType = TokenTypes.Resolve(SubjectTokenType ?? string.Empty, TokenExchangeField.SubjectTokenType.Name);
+            if (ActorToken != null && string.IsNullOrWhiteSpace(ActorToken))
+            {
+                throw Invalid(TokenExchangeField.ActorToken, "actor_token must not be empty or only white space.");
+            }
+
             string? actorTokenType = null;
-            if (!string.IsNullOrEmpty(ActorToken))
+            if (ActorToken != null)
             {
                 if (string.IsNullOrWhiteSpace(ActorTokenType))
                 {
@@ -102,7 +107,7 @@ namespace StsPowerShell.Core.Exchange
                 GrantType.Trim(),
                 SubjectToken!.Trim(),
                 subjectTokenType,
-                string.IsNullOrEmpty(ActorToken) ? null : ActorToken!.Trim(),
+                ActorToken?.Trim(),
                 actorTokenType,
                 Trimmed(Audiences),
                 resources,

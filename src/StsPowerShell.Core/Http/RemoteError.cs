@@ -9,8 +9,6 @@ namespace StsPowerShell.Core.Http
     /// </summary>
     public sealed class RemoteError
     {
-        private const int MaximumQuotedBodyLength = 2048;
-
         private RemoteError(string? code, string? description, string? uri, string? rawBody, string rawMessage)
         {
             Code = code;
@@ -40,18 +38,25 @@ namespace StsPowerShell.Core.Http
         {
             if (TryRead(result.Body, out var code, out var description, out var uri))
             {
-                return new RemoteError(redactor.Redact(code), description == null ? null : redactor.Redact(description), uri == null ? null : redactor.Redact(uri), null, string.Empty);
+                return new RemoteError(Quote(code, redactor), description == null ? null : Quote(description, redactor), uri == null ? null : Quote(uri, redactor), null, string.Empty);
             }
 
-            var body = redactor.Redact(result.Body.Trim());
-            if (body.Length > MaximumQuotedBodyLength)
-            {
-                body = body.Substring(0, MaximumQuotedBodyLength) + "…";
-            }
+            var body = Quote(result.Body.Trim(), redactor);
 
-            var message = $"{result.Endpoint} answered HTTP {result.StatusCode} ({result.ReasonPhrase}) after {result.Attempts} attempt(s) with {(body.Length == 0 ? "an empty body" : body)}";
+            // The server's reason phrase is free text it chose: the standard phrase of the status says the same.
+            var message = $"{result.Endpoint} answered HTTP {result.StatusCode} ({StandardReason(result.StatusCode)}) after {result.Attempts} attempt(s) with {(body.Length == 0 ? "an empty body" : body)}";
             return new RemoteError(null, null, null, body, message);
         }
+
+        /// <summary>The standard reason phrase of <paramref name="statusCode"/>, such as Forbidden.</summary>
+        public static string StandardReason(int statusCode)
+        {
+            using var response = new System.Net.Http.HttpResponseMessage((System.Net.HttpStatusCode)statusCode);
+            return response.ReasonPhrase ?? "no reason phrase";
+        }
+
+        // Secrets out first (they are recognised in the server's own spelling), then escapes and the length bound.
+        private static string Quote(string text, SecretRedactor redactor) => ServerText.Escape(redactor.Redact(text));
 
         private static bool TryRead(string body, out string code, out string? description, out string? uri)
         {

@@ -36,7 +36,7 @@ namespace StsPowerShell.Commands
     [OutputType(typeof(StsToken))]
     public sealed class GetGoogleExternalAccountTokenCommand : NetworkCmdlet
     {
-        /// <summary>The external_account configuration file, relative to the current location; GOOGLE_APPLICATION_CREDENTIALS when not given.</summary>
+        /// <summary>The external_account configuration file; GOOGLE_APPLICATION_CREDENTIALS when not given. Either, when relative, is relative to the current PowerShell location.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Path", "FullName")]
         [ValidateNotNullOrEmpty]
@@ -63,8 +63,8 @@ namespace StsPowerShell.Commands
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
             var environment = EnvironmentVariables.FromProcess();
-            var path = ExternalAccountConfiguration.ResolvePath(
-                ConfigurationFile == null ? null : ProviderPath.ResolveFile(this, ConfigurationFile, nameof(ConfigurationFile)), environment);
+            // A relative path, given or in GOOGLE_APPLICATION_CREDENTIALS, is relative to the PowerShell location.
+            var path = ProviderPath.ResolveFile(this, ExternalAccountConfiguration.ResolvePath(ConfigurationFile, environment), nameof(ConfigurationFile));
             var context = new SubjectTokenContext(environment, HttpOptions(pipe));
             var reuse = Force ? TokenReuse.Refresh : TokenReuse.Reuse;
             var asPlainText = AsPlainText.IsPresent;

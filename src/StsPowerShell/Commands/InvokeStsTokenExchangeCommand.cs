@@ -168,6 +168,7 @@ namespace StsPowerShell.Commands
 
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
+            ErrorTarget.RequireToken(InputObject);
             var builder = new TokenExchangeRequestBuilder
             {
                 GrantType = GrantType,

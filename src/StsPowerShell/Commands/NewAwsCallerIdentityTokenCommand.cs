@@ -110,10 +110,15 @@ namespace StsPowerShell.Commands
             discovery.Logger = pipe;
             discovery.ProcessTimeout = TimeSpan.FromSeconds(TimeoutSec);
 
-            // Off EC2, instance metadata must fail fast: AWS's tools allow it 1 s unless told otherwise.
+            // Off EC2, instance metadata must fail fast: AWS's tools allow it 1 s and one retry unless told otherwise.
             if (MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)))
             {
                 discovery.MetadataTimeout = TimeSpan.FromSeconds(TimeoutSec);
+            }
+
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(MaximumRetryCount)) || MyInvocation.BoundParameters.ContainsKey(nameof(RetryIntervalSec)))
+            {
+                discovery.MetadataRetry = HttpOptions(pipe).Retry;
             }
 
             var asPlainText = AsPlainText.IsPresent;
@@ -127,12 +132,10 @@ namespace StsPowerShell.Commands
         // Keys given as parameters, a PSCredential or an AWS.Tools credentials object; null means discover.
         private AwsCredentials? ExplicitCredentials()
         {
+            var sessionToken = SecretText.FromParameter(SessionToken, nameof(SessionToken));
             if (!string.IsNullOrEmpty(AccessKey))
             {
-                var secret = SecretText.FromParameter(SecretKey, nameof(SecretKey));
-                return string.IsNullOrEmpty(secret)
-                    ? throw new ArgumentException("-AccessKey needs -SecretKey.", nameof(SecretKey))
-                    : new AwsCredentials(AccessKey!, secret!, SecretText.FromParameter(SessionToken, nameof(SessionToken)), null, "parameters");
+                return new AwsCredentials(AccessKey!, SecretText.FromParameter(SecretKey, nameof(SecretKey)) ?? string.Empty, sessionToken, null, "parameters");
             }
 
             switch (Credential)
@@ -140,10 +143,15 @@ namespace StsPowerShell.Commands
                 case null:
                     return null;
                 case PSCredential credential:
-                    var password = SecretText.ToPlainText(credential.Password);
-                    return string.IsNullOrEmpty(password) || string.IsNullOrWhiteSpace(credential.UserName)
-                        ? throw new ArgumentException("The PSCredential's user name must hold the AWS access key id and its password the secret access key.", nameof(Credential))
-                        : new AwsCredentials(credential.UserName, password, SecretText.FromParameter(SessionToken, nameof(SessionToken)), null, "-Credential");
+                    try
+                    {
+                        return new AwsCredentials(credential.UserName, SecretText.ToPlainText(credential.Password), sessionToken, null, "-Credential");
+                    }
+                    catch (ArgumentException e) when (e.ParamName != nameof(SessionToken))
+                    {
+                        throw new ArgumentException("The PSCredential's user name must hold the AWS access key id and its password the secret access key.", nameof(Credential), e);
+                    }
+
                 default:
                     return AwsSdkCredentials.Read(Credential, nameof(Credential));
             }

@@ -59,7 +59,7 @@ namespace StsPowerShell.Commands
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
             var token = ActingToken();
-            var expiresOn = FederatedToken?.ExpiresOn;
+            var expiresOn = ActingTokenExpiresOn;
             var options = HttpOptions(pipe);
             var asPlainText = AsPlainText.IsPresent;
             return async () =>

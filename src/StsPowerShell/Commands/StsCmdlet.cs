@@ -51,16 +51,27 @@ namespace StsPowerShell.Commands
 
             var task = Task.Run(work, stopping.Token);
             task.ContinueWith(_ => pipe.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // Writing an object runs the later pipeline stages on this thread: what they throw (a script's own
+            // exception, break, continue) is theirs and passes through untouched; only the work's own failure is
+            // reported as this cmdlet's error.
             try
             {
                 pipe.Drain(this, stopping.Token);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            try
+            {
                 task.GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }
-            catch (Exception e) when (!(e is PipelineStoppedException))
+            catch (Exception e)
             {
                 WriteError(ErrorClassifier.ToRecord(e, target));
             }

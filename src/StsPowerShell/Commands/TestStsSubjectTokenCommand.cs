@@ -56,6 +56,7 @@ namespace StsPowerShell.Commands
 
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
+            ErrorTarget.RequireToken(InputObject);
             var token = SecretText.FromParameter(SubjectToken, nameof(SubjectToken)) ?? string.Empty;
             var checks = SubjectTokenChecker.Check(token, SubjectTokenType, Audience, DateTimeOffset.UtcNow);
             return () =>

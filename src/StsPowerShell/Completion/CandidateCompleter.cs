@@ -12,7 +12,11 @@ namespace StsPowerShell.Completion
         /// <inheritdoc />
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
             CompletionCandidates.Matching(Candidates(fakeBoundParameters), wordToComplete)
-                .Select(value => new CompletionResult(value, value, CompletionResultType.ParameterValue, value));
+                .Select(value => new CompletionResult(Quoted(value), value, CompletionResultType.ParameterValue, value));
+
+        // A value with white space or a character PowerShell would parse goes in single quotes.
+        private static string Quoted(string value) =>
+            value.Any(c => char.IsWhiteSpace(c) || "'\"`$(){}[];,&|<>@#".IndexOf(c) >= 0) ? "'" + value.Replace("'", "''") + "'" : value;
 
         /// <summary>Everything this parameter may take.</summary>
         protected abstract IEnumerable<string> Candidates(IDictionary fakeBoundParameters);

@@ -27,13 +27,13 @@ namespace StsPowerShell.Pipeline
             switch (error)
             {
                 case StsOAuthException oauth when oauth.Error != null:
-                    return ("StsOAuthError." + oauth.Error, OAuthCategory(oauth.Error));
+                    return ("StsOAuthError." + ServerText.IdPart(oauth.Error), OAuthCategory(oauth.Error));
                 case StsOAuthException http:
                     return ("StsHttpError." + http.StatusCode, http.StatusCode >= 500 || http.StatusCode == 429 ? ErrorCategory.ResourceUnavailable : ErrorCategory.ProtocolError);
                 case GoogleApiException google:
-                    return (google.Status == null ? "GoogleApiHttpError." + google.StatusCode : "GoogleApiError." + google.Status, GoogleCategory(google.Status, google.StatusCode));
+                    return (google.Status == null ? "GoogleApiHttpError." + google.StatusCode : "GoogleApiError." + ServerText.IdPart(google.Status), GoogleCategory(google.Status, google.StatusCode));
                 case IdTokenUnavailableException unavailable:
-                    return ("IdTokenUnavailable." + unavailable.Source, unavailable.StatusCode switch
+                    return ("IdTokenUnavailable." + ServerText.IdPart(unavailable.Source), unavailable.StatusCode switch
                     {
                         null => ErrorCategory.ObjectNotFound,
                         401 or 403 => ErrorCategory.AuthenticationError,
@@ -43,7 +43,7 @@ namespace StsPowerShell.Pipeline
                 case ExternalAccountConfigurationException _:
                     return ("ExternalAccountConfigurationInvalid", ErrorCategory.InvalidData);
                 case SubjectTokenSourceException source:
-                    return ("SubjectTokenUnavailable." + source.Kind, ErrorCategory.ResourceUnavailable);
+                    return ("SubjectTokenUnavailable." + ServerText.IdPart(source.Kind), ErrorCategory.ResourceUnavailable);
                 case AwsDiscoveryException discovery:
                     return (discovery.Target == AwsDiscoveryTarget.Region ? "AwsRegionNotFound" : "AwsCredentialsNotFound", ErrorCategory.ObjectNotFound);
                 case UnusableInputException _:
@@ -55,7 +55,7 @@ namespace StsPowerShell.Pipeline
                 case StsResponseException _:
                     return ("StsInvalidResponse", ErrorCategory.InvalidResult);
                 case ArgumentException argument:
-                    return ("InvalidParameter." + (argument.ParamName ?? "Unknown"), ErrorCategory.InvalidArgument);
+                    return ("InvalidParameter." + ServerText.IdPart(argument.ParamName ?? "Unknown"), ErrorCategory.InvalidArgument);
                 default:
                     return ("StsUnexpectedError", ErrorCategory.NotSpecified);
             }

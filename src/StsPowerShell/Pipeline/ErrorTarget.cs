@@ -11,6 +11,20 @@ namespace StsPowerShell.Pipeline
     {
         private static readonly string[] SecretProperties = { "SubjectToken", "AccessToken", "ActorToken", "RefreshToken" };
 
+        /// <summary>
+        /// Refuses a piped object that carries no token: with every parameter given on the command line, any object
+        /// would otherwise bind (as the target) and repeat the call once per object.
+        /// </summary>
+        /// <exception cref="System.ArgumentException">It has no SubjectToken or AccessToken property; ParamName is InputObject.</exception>
+        public static void RequireToken(PSObject? input)
+        {
+            if (input != null && input.Properties["SubjectToken"] == null && input.Properties["AccessToken"] == null)
+            {
+                throw new System.ArgumentException($"The piped {input.BaseObject.GetType().Name} has no SubjectToken or AccessToken property: pipe token objects, or give -SubjectToken without pipeline input.", "InputObject");
+            }
+        }
+
+        /// <summary>The target for errors about <paramref name="input"/>.</summary>
         public static object? Of(PSObject? input)
         {
             if (input == null || !HasPlainSecret(input))
