@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
+using System.Linq;
 
 namespace StsPowerShell.Core.Aws
 {
@@ -10,7 +10,12 @@ namespace StsPowerShell.Core.Aws
     /// </summary>
     public static class AwsSharedConfig
     {
+        // Generous for files of many profiles; the files may be FIFOs or on a share that does not answer.
+        private const int MaximumFileBytes = 4 * 1024 * 1024;
+        private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
+
         /// <summary>The settings of <paramref name="profile"/> from both files (the credentials file wins), or null when neither has it.</summary>
+        /// <exception cref="UnusableInputException">A file is larger than 4 MiB, was not read within 5 s, or cannot be read.</exception>
         public static IReadOnlyDictionary<string, string>? ReadProfile(string credentialsFile, string configFile, string profile)
         {
             var fromConfig = Section(configFile, profile == "default" ? new[] { "default", "profile default" } : new[] { "profile " + profile });
@@ -37,23 +42,20 @@ namespace StsPowerShell.Core.Aws
             return merged;
         }
 
-        /// <summary>The profile names in a file, for completion (config-file "profile " prefixes removed).</summary>
+        /// <summary>The profile names in a file, for completion (config-file "profile " prefixes removed); none when it cannot be read.</summary>
         public static IEnumerable<string> ProfileNames(string path)
         {
-            if (!File.Exists(path))
+            string? text;
+            try
             {
-                yield break;
+                text = LocalFile.ReadText(path, MaximumFileBytes, ReadTimeout);
+            }
+            catch (UnusableInputException)
+            {
+                text = null;
             }
 
-            foreach (var line in File.ReadAllLines(path))
-            {
-                var trimmed = line.Trim();
-                if (trimmed.StartsWith("[", StringComparison.Ordinal) && trimmed.EndsWith("]", StringComparison.Ordinal))
-                {
-                    var name = trimmed.Substring(1, trimmed.Length - 2).Trim();
-                    yield return name.StartsWith("profile ", StringComparison.Ordinal) ? name.Substring("profile ".Length).Trim() : name;
-                }
-            }
+            return text == null ? Array.Empty<string>() : Parse(text).Keys.Select(name => name.StartsWith("profile ", StringComparison.Ordinal) ? name.Substring("profile ".Length) : name);
         }
 
         /// <summary>Parses INI text into sections of settings.</summary>
@@ -96,12 +98,13 @@ namespace StsPowerShell.Core.Aws
 
         private static Dictionary<string, string>? Section(string path, IEnumerable<string> names)
         {
-            if (!File.Exists(path))
+            var text = LocalFile.ReadText(path, MaximumFileBytes, ReadTimeout);
+            if (text == null)
             {
                 return null;
             }
 
-            var sections = Parse(File.ReadAllText(path));
+            var sections = Parse(text);
             foreach (var name in names)
             {
                 if (sections.TryGetValue(name, out var section))

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Threading;
@@ -14,6 +13,8 @@ namespace StsPowerShell.Core.Aws
     /// </summary>
     internal static class ContainerCredentials
     {
+        private const int MaximumTokenFileBytes = 64 * 1024;
+
         // The addresses the AWS SDKs allow a plain-http full URI to name, besides loopback.
         private static readonly IPAddress[] ContainerAddresses =
         {
@@ -55,7 +56,7 @@ namespace StsPowerShell.Core.Aws
 
         public static async Task<AwsCredentials> FetchAsync(Uri uri, AwsDiscoveryOptions options, CancellationToken cancellationToken)
         {
-            var authorization = Authorization(options);
+            var authorization = await AuthorizationAsync(options, cancellationToken).ConfigureAwait(false);
             HttpResult result;
             try
             {
@@ -83,19 +84,23 @@ namespace StsPowerShell.Core.Aws
             return AwsCredentialsJson.Parse(result.Body, $"container credentials at {EndpointPolicy.Display(uri)}", "Token");
         }
 
-        private static string? Authorization(AwsDiscoveryOptions options)
+        private static async Task<string?> AuthorizationAsync(AwsDiscoveryOptions options, CancellationToken cancellationToken)
         {
             var file = options.Variable("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
             if (file != null)
             {
+                // Read within the time a request to the endpoint has, and bounded, whatever the file is.
+                string? token;
                 try
                 {
-                    return File.ReadAllText(file).Trim();
+                    token = await LocalFile.ReadTextAsync(file, MaximumTokenFileBytes, options.MetadataTimeout, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                catch (UnusableInputException e)
                 {
-                    throw new UnusableInputException($"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {file} cannot be read ({e.GetType().Name})");
+                    throw new UnusableInputException($"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {e.Message}");
                 }
+
+                return token?.Trim() ?? throw new UnusableInputException($"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {file} does not exist");
             }
 
             return options.Variable("AWS_CONTAINER_AUTHORIZATION_TOKEN");

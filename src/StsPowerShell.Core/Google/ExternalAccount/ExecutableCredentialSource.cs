@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -53,9 +52,9 @@ namespace StsPowerShell.Core.Google
             }
 
             var now = context.HttpOptions.Clock();
-            if (OutputFile != null && File.Exists(OutputFile))
+            if (OutputFile != null)
             {
-                var cached = TryReadCached(now);
+                var cached = await TryReadCachedAsync(now, cancellationToken).ConfigureAwait(false);
                 if (cached != null)
                 {
                     context.HttpOptions.Logger?.Verbose($"Using the unexpired executable response cached in {OutputFile}.");
@@ -112,15 +111,17 @@ namespace StsPowerShell.Core.Google
             return variables;
         }
 
-        private string? TryReadCached(DateTimeOffset now)
+        private async Task<string?> TryReadCachedAsync(DateTimeOffset now, CancellationToken cancellationToken)
         {
             try
             {
-                return ReadResponse(File.ReadAllText(OutputFile!), now, OutputFile!);
+                // Bounded like the executable's own output, and within its timeout: the file may be a FIFO or never end.
+                var text = await LocalFile.ReadTextAsync(OutputFile!, ProcessRunner.MaximumOutputBytes, Timeout, cancellationToken).ConfigureAwait(false);
+                return text == null ? null : ReadResponse(text, now, OutputFile!);
             }
-            catch (Exception e) when (e is SubjectTokenSourceException || e is IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (e is SubjectTokenSourceException || e is UnusableInputException)
             {
-                // An unusable or expired cache means running the executable, as Google's libraries do.
+                // A missing, unusable or expired cache means running the executable, as Google's libraries do.
                 return null;
             }
         }

@@ -1,5 +1,3 @@
-using System;
-using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -24,31 +22,26 @@ namespace StsPowerShell.Core.Google
         public string File { get; }
 
         /// <inheritdoc />
-        public override Task<string> GetSubjectTokenAsync(SubjectTokenContext context, CancellationToken cancellationToken)
+        public override async Task<string> GetSubjectTokenAsync(SubjectTokenContext context, CancellationToken cancellationToken)
         {
-            string content;
+            string? content;
             try
             {
-                var info = new FileInfo(File);
-                if (!info.Exists)
-                {
-                    throw new SubjectTokenSourceException(Kind, $"{File} does not exist.");
-                }
-
-                if (info.Length > MaximumBytes)
-                {
-                    throw new SubjectTokenSourceException(Kind, $"{File} is larger than {MaximumBytes} bytes.");
-                }
-
-                content = System.IO.File.ReadAllText(File);
+                // The file may be a FIFO or on a share that does not answer: -TimeoutSec and Ctrl+C hold for it too.
+                content = await LocalFile.ReadTextAsync(File, MaximumBytes, context.HttpOptions.Timeout, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (UnusableInputException e)
             {
-                throw new SubjectTokenSourceException(Kind, $"{File} cannot be read ({e.GetType().Name}).");
+                throw new SubjectTokenSourceException(Kind, e.Message + ".");
+            }
+
+            if (content == null)
+            {
+                throw new SubjectTokenSourceException(Kind, $"{File} does not exist.");
             }
 
             context.HttpOptions.Logger?.Verbose($"Read the subject token from {File}.");
-            return Task.FromResult(format.Extract(content, Kind, File));
+            return format.Extract(content, Kind, File);
         }
 
         internal static FileCredentialSource Parse(JsonFields source) => new FileCredentialSource(source.RequiredString("file"), SubjectTokenFormat.Read(source));

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Writes to standard output without end.
+exec cat /dev/zero
