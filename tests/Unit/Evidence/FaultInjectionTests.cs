@@ -15,9 +15,8 @@ namespace StsPowerShell.Tests.Evidence;
 /// </summary>
 public class FaultInjectionTests
 {
-    // Short where the fault is slowness (the timeout is what is tested), generous elsewhere so a busy machine
-    // never turns a success into a timeout.
-    // Long enough that a loaded machine still delivers the request before the client gives up; the faults last minutes.
+    // Short where the fault is slowness (the timeout is what is tested; the faults last minutes), yet long enough
+    // for a busy machine to deliver the request first; generous elsewhere so it never turns a success into a timeout.
     private static readonly TimeSpan SlowFaultTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
