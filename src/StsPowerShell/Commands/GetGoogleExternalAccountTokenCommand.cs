@@ -70,7 +70,8 @@ namespace StsPowerShell.Commands
             var asPlainText = AsPlainText.IsPresent;
             return async () =>
             {
-                var credential = new ExternalAccountCredential(ExternalAccountConfiguration.Load(path), context);
+                var configuration = await ExternalAccountConfiguration.LoadAsync(path, context.HttpOptions.Timeout, Cancellation).ConfigureAwait(false);
+                var credential = new ExternalAccountCredential(configuration, context);
                 var token = await credential.GetAccessTokenAsync(Scope, reuse, TokenCache.Shared, Cancellation).ConfigureAwait(false);
                 pipe.WriteObject(StsToken.FromIssued(token, asPlainText));
             };

@@ -1,3 +1,5 @@
+using System.Threading.Tasks;
+using System.Threading;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -74,31 +76,41 @@ namespace StsPowerShell.Core.Google
             EnvironmentVariables.Present(path) ?? EnvironmentVariables.Get(environment, ApplicationCredentialsVariable)
             ?? throw new ArgumentException($"Give -ConfigurationFile, or set {ApplicationCredentialsVariable} to the file 'gcloud iam workload-identity-pools create-cred-config' wrote.", "ConfigurationFile");
 
-        /// <summary>Reads and checks the file at <paramref name="path"/>.</summary>
-        /// <exception cref="ExternalAccountConfigurationException">The file is missing, too large, or malformed.</exception>
-        public static ExternalAccountConfiguration Load(string path)
+        /// <summary>Reads and checks the file at <paramref name="path"/>, waiting at most 30 s for it.</summary>
+        /// <exception cref="ExternalAccountConfigurationException">The file is missing, too large, unreadable in time, or malformed.</exception>
+        public static ExternalAccountConfiguration Load(string path) =>
+            LoadAsync(path, TimeSpan.FromSeconds(30), CancellationToken.None).GetAwaiter().GetResult();
+
+        /// <summary>
+        /// Reads and checks the file at <paramref name="path"/>: at most <see cref="MaximumFileBytes"/> whatever size
+        /// it reports, within <paramref name="timeout"/> even when the file blocks (a pipe, an unresponsive share).
+        /// </summary>
+        /// <exception cref="ExternalAccountConfigurationException">The file is missing, too large, unreadable in time, or malformed.</exception>
+        public static async Task<ExternalAccountConfiguration> LoadAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            var full = System.IO.Path.GetFullPath(path);
-            FileInfo file;
+            string full;
             try
             {
-                file = new FileInfo(full);
-                if (!file.Exists)
-                {
-                    throw new ExternalAccountConfigurationException(full, string.Empty, "does not exist.");
-                }
+                full = System.IO.Path.GetFullPath(path);
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException)
             {
-                throw new ExternalAccountConfigurationException(full, string.Empty, $"cannot be read ({e.GetType().Name}).");
+                throw new ExternalAccountConfigurationException(path, string.Empty, $"is not a usable path ({e.GetType().Name}).");
             }
 
-            if (file.Length > MaximumFileBytes)
+            string? text;
+            try
             {
-                throw new ExternalAccountConfigurationException(full, string.Empty, $"is {file.Length} bytes; a configuration file is at most {MaximumFileBytes}.");
+                text = await LocalFile.ReadTextAsync(full, MaximumFileBytes, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnusableInputException e)
+            {
+                throw new ExternalAccountConfigurationException(full, string.Empty, e.Message.StartsWith(full, StringComparison.Ordinal) ? e.Message.Substring(full.Length).TrimStart(':', ' ') + "." : e.Message);
             }
 
-            return Parse(File.ReadAllText(full), full);
+            return text == null
+                ? throw new ExternalAccountConfigurationException(full, string.Empty, "does not exist.")
+                : Parse(text, full);
         }
 
         /// <summary>Parses configuration text; <paramref name="path"/> names it in errors.</summary>
