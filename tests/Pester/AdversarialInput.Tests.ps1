@@ -1,0 +1,80 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Hostile input through the cmdlets (issue 12): values that contain themselves, secrets in an answer's extra
+# fields, tokens too long for a SecureString, text a header cannot carry, a byte order mark on an answer, and the
+# blank or malformed values that must be refused before anything is sent. Against the STS emulator on 127.0.0.1.
+
+BeforeAll {
+    Import-Module $env:STSPOWERSHELL_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestStsEmulator.psm1') -Force
+    $script:emulator = Start-TestStsEmulator
+    $script:folder = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
+    New-Item -ItemType Directory -Path $script:folder | Out-Null
+    $script:exchange = @{
+        TokenEndpoint    = $script:emulator.TokenEndpoint
+        SubjectTokenType = 'jwt'
+        Audience         = $script:emulator.WorkloadProvider
+        Scope            = 'https://www.googleapis.com/auth/cloud-platform'
+        RetryIntervalSec = 0
+    }
+
+    function Get-Failure {
+        param([scriptblock] $Call)
+        try { & $Call | Out-Null } catch { return $_ }
+        $null
+    }
+
+    # A 200 answer carrying the given fields besides a valid access token.
+    function Add-AnswerFault {
+        param([hashtable] $Fields)
+        $answer = @{ access_token = 'plain-access-token'; issued_token_type = 'urn:ietf:params:oauth:token-type:access_token'; token_type = 'Bearer'; expires_in = 3600 }
+        foreach ($key in $Fields.Keys) { $answer[$key] = $Fields[$key] }
+        Add-TestFault -Emulator $script:emulator -Fault @{ status = 200; body = ($answer | ConvertTo-Json -Compress) }
+    }
+}
+
+AfterAll {
+    Remove-Item -Recurse -Force $script:folder -ErrorAction SilentlyContinue
+    if ($script:emulator) { Stop-TestStsEmulator -Emulator $script:emulator }
+}
+
+Describe 'Values that contain themselves' {
+    BeforeAll {
+        # In a child process: before the fix the stack overflowed, which kills the process with no catch or finally.
+        $script:child = {
+            param($ModulePath, $TokenEndpoint)
+            Import-Module $ModulePath
+            $common = @{ TokenEndpoint = $TokenEndpoint; SubjectToken = 'subject-value'; SubjectTokenType = 'jwt'; Audience = 'aud'; RetryIntervalSec = 0 }
+            $table = @{}; $table.self = $table
+            $list = [System.Collections.ArrayList]::new(); $list.Add($list) | Out-Null
+            $header = @{}; $header.inner = $header
+            $deep = @{}; $level = $deep
+            foreach ($i in 1..100000) { $level.next = @{}; $level = $level.next }
+            $cases = [ordered]@{
+                'Options hashtable' = @{ Options = $table }
+                'Options list'      = @{ Options = @{ list = $list } }
+                'Options depth'     = @{ Options = $deep }
+                'header value'      = @{ AdditionalHeader = @{ 'X-Loop' = $header } }
+            }
+            foreach ($case in $cases.GetEnumerator()) {
+                $parameters = $case.Value
+                $id = try { Invoke-StsTokenExchange @common @parameters -ErrorAction Stop | Out-Null; 'none' } catch { $_.FullyQualifiedErrorId.Split(',')[0] }
+                "$($case.Key)=$id"
+            }
+        }
+    }
+
+    It 'refuses them naming the parameter, sends nothing, and the process survives' {
+        $before = Get-TestRequestCount -Emulator $script:emulator
+        $host_ = [Environment]::GetCommandLineArgs()[0]
+        $command = "& { $($script:child) } '$env:STSPOWERSHELL_MODULE' '$($script:emulator.TokenEndpoint)'"
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($command))
+        $output = if ($host_ -like '*.dll') { & dotnet $host_ -NoProfile -NonInteractive -EncodedCommand $encoded 2>$null } else { & $host_ -NoProfile -NonInteractive -EncodedCommand $encoded 2>$null }
+        $LASTEXITCODE | Should -Be 0
+        $output | Should -Be @(
+            'Options hashtable=InvalidParameter.Options',
+            'Options list=InvalidParameter.Options',
+            'Options depth=InvalidParameter.Options',
+            'header value=InvalidParameter.AdditionalHeader')
+        (Get-TestRequestCount -Emulator $script:emulator) | Should -Be $before
+    }
+}
