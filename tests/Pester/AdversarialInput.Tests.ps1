@@ -78,3 +78,31 @@ Describe 'Values that contain themselves' {
         (Get-TestRequestCount -Emulator $script:emulator) | Should -Be $before
     }
 }
+
+Describe 'Secrets among an answer''s extra fields' {
+    BeforeAll {
+        $script:idToken = 'id-token-' + [guid]::NewGuid()
+        $script:clientSecret = 'client-secret-' + [guid]::NewGuid()
+    }
+
+    It 'holds fields named as credentials in SecureString, so no output shows them' {
+        Add-AnswerFault @{ id_token = $script:idToken; issued_client_secret = $script:clientSecret; region = 'europe-west1' }
+        $token = Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value'
+        $token.AdditionalFields['id_token'] | Should -BeOfType ([securestring])
+        $token.AdditionalFields['issued_client_secret'] | Should -BeOfType ([securestring])
+        $token.AdditionalFields['region'] | Should -Be 'europe-west1'
+
+        $clixml = Join-Path $script:folder 'token.xml'
+        $exported = try { $token | Export-Clixml -Path $clixml; Get-Content -Raw $clixml } catch { '' }
+        foreach ($shown in ($token | ConvertTo-Json -Depth 5), $exported, ($token | Format-List * | Out-String), ($token.AdditionalFields | Format-Table | Out-String)) {
+            $shown | Should -Not -Match $script:idToken
+            $shown | Should -Not -Match $script:clientSecret
+        }
+    }
+
+    It 'gives them as text with -AsPlainText' {
+        Add-AnswerFault @{ id_token = $script:idToken }
+        $token = Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -AsPlainText
+        $token.AdditionalFields['id_token'] | Should -BeExactly $script:idToken
+    }
+}

@@ -12,8 +12,16 @@ namespace StsPowerShell
     /// parameters of Invoke-StsTokenExchange bind AccessToken and IssuedTokenType by name, so a token pipes
     /// into the next exchange as its subject token.
     /// </summary>
+    /// <remarks>
+    /// An additional field of the answer is held as a SecureString too (unless -AsPlainText) when its name says it
+    /// is a credential: ignoring case, the name ends with "token" (id_token, a second access token) or contains
+    /// "secret", "password", "assertion", "credential" or "key". Servers name their extra fields freely, so the rule
+    /// errs towards hiding; everything else stays text.
+    /// </remarks>
     public sealed class StsToken
     {
+        private static readonly string[] CredentialNameParts = { "secret", "password", "assertion", "credential", "key" };
+
         /// <summary>The issued token: a SecureString, or a string with -AsPlainText.</summary>
         public object AccessToken { get; set; } = string.Empty;
 
@@ -38,7 +46,7 @@ namespace StsPowerShell
         /// <summary>The endpoint that issued the token.</summary>
         public Uri? TokenEndpoint { get; set; }
 
-        /// <summary>Fields of the answer that RFC 8693 does not define.</summary>
+        /// <summary>Fields of the answer that RFC 8693 does not define; those named as credentials are SecureString unless -AsPlainText.</summary>
         public Hashtable AdditionalFields { get; set; } = new Hashtable();
 
         /// <summary>Never reveals a token.</summary>
@@ -65,10 +73,15 @@ namespace StsPowerShell
 
             foreach (var field in issued.AdditionalFields)
             {
-                token.AdditionalFields[field.Key] = field.Value;
+                token.AdditionalFields[field.Key] = asPlainText || !IsCredentialName(field.Key) ? field.Value : SecretText.ToSecureString(field.Value);
             }
 
             return token;
         }
+
+        // The rule in the remarks.
+        private static bool IsCredentialName(string name) =>
+            name.EndsWith("token", StringComparison.OrdinalIgnoreCase)
+            || Array.Exists(CredentialNameParts, part => name.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0);
     }
 }
