@@ -106,3 +106,46 @@ Describe 'Secrets among an answer''s extra fields' {
         $token.AdditionalFields['id_token'] | Should -BeExactly $script:idToken
     }
 }
+
+Describe 'Input the module cannot hold or send' {
+    It 'refuses a token longer than a SecureString holds with a typed error, and -AsPlainText then reuses it' {
+        $long = 'L' * 70000
+        Add-AnswerFault @{ access_token = $long }
+        $before = Get-TestRequestCount -Emulator $script:emulator
+        $reuse = @{ SubjectToken = 'long-token-subject-' + [guid]::NewGuid(); ReuseToken = $true }
+        $failure = Get-Failure { Invoke-StsTokenExchange @exchange @reuse -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'StsInvalidResponse,*'
+        $failure.Exception.Message | Should -Match '65536.*-AsPlainText'
+        $failure.Exception.Message | Should -Not -Match $long
+        # The token was issued; asked for as text, the session's copy is given without a second exchange.
+        (Invoke-StsTokenExchange @exchange @reuse -AsPlainText).AccessToken | Should -BeExactly $long
+        (Get-TestRequestCount -Emulator $script:emulator) | Should -Be ($before + 1)
+    }
+
+    It 'refuses a refresh token longer than a SecureString holds with the same error' {
+        Add-AnswerFault @{ refresh_token = 'R' * 70000 }
+        $failure = Get-Failure { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'StsInvalidResponse,*'
+        $failure.Exception.Message | Should -Match 'refresh token'
+    }
+
+    It 'refuses <Case> in -Options naming the parameter' -ForEach @(
+        @{ Case = 'NaN'; Value = [double]::NaN }
+        @{ Case = 'infinity'; Value = [double]::PositiveInfinity }
+        @{ Case = 'a number past decimal''s range'; Value = 1e300 }
+    ) {
+        $failure = Get-Failure { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -Options @{ n = $Value } -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.Options,*'
+    }
+
+    It 'refuses a header value of <Case> before sending' -ForEach @(
+        @{ Case = 'non-ASCII text'; Value = "caf$([char]0xE9)" }
+        @{ Case = 'a line break'; Value = "a`r`nInjected: 1" }
+        @{ Case = 'an escape character'; Value = "a$([char]0x1B)[31m" }
+    ) {
+        $before = Get-TestRequestCount -Emulator $script:emulator
+        $failure = Get-Failure { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -AdditionalHeader @{ 'X-Value' = $Value } -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.AdditionalHeader,*'
+        (Get-TestRequestCount -Emulator $script:emulator) | Should -Be $before
+    }
+}

@@ -74,8 +74,18 @@ namespace StsPowerShell.Core.Google
                     break;
                 case float _:
                 case double _:
-                case decimal _:
+                    // Written through decimal so 0.1 is sent as 0.1; NaN, the infinities and numbers past decimal's
+                    // range have no such form (and JSON has no NaN or infinity at all).
+                    var real = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                    if (double.IsNaN(real) || double.IsInfinity(real) || Math.Abs(real) >= (double)decimal.MaxValue)
+                    {
+                        throw new ArgumentException($"The options number {real.ToString("R", CultureInfo.InvariantCulture)} cannot be sent: numbers must be finite and smaller than 7.9E+28 in magnitude.", parameterName);
+                    }
+
                     writer.WriteNumberValue(Convert.ToDecimal(value, CultureInfo.InvariantCulture));
+                    break;
+                case decimal number:
+                    writer.WriteNumberValue(number);
                     break;
                 case IDictionary dictionary:
                     writer.WriteStartObject();

@@ -1,9 +1,11 @@
 using System;
 using System.Collections;
 using System.Globalization;
+using System.Security;
 using StsPowerShell.Parameters;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
+using StsPowerShell.Core.Http;
 
 namespace StsPowerShell
 {
@@ -58,7 +60,7 @@ namespace StsPowerShell
         {
             var token = new StsToken
             {
-                AccessToken = asPlainText ? issued.Token : SecretText.ToSecureString(issued.Token),
+                AccessToken = asPlainText ? issued.Token : Secure(issued.Token, "The issued token", issued),
                 IssuedTokenType = issued.IssuedTokenType,
                 TokenType = issued.TokenType,
                 ExpiresIn = issued.ExpiresIn,
@@ -68,16 +70,24 @@ namespace StsPowerShell
             };
             if (issued.RefreshToken != null)
             {
-                token.RefreshToken = asPlainText ? issued.RefreshToken : SecretText.ToSecureString(issued.RefreshToken);
+                token.RefreshToken = asPlainText ? issued.RefreshToken : Secure(issued.RefreshToken, "The refresh token", issued);
             }
 
             foreach (var field in issued.AdditionalFields)
             {
-                token.AdditionalFields[field.Key] = asPlainText || !IsCredentialName(field.Key) ? field.Value : SecretText.ToSecureString(field.Value);
+                token.AdditionalFields[field.Key] = asPlainText || !IsCredentialName(field.Key) ? field.Value : Secure(field.Value, $"The field {MessageText.Quote(field.Key)}", issued);
             }
 
             return token;
         }
+
+        /// <exception cref="StsResponseException">The text is longer than a SecureString can hold; the message says how to get it as plain text.</exception>
+        private static SecureString Secure(string text, string what, IssuedToken issued) =>
+            text.Length <= SecretText.MaximumSecureStringLength
+                ? SecretText.ToSecureString(text)
+                : throw new StsResponseException(
+                    $"{what} from {issued.Endpoint.Host} has {text.Length} characters, more than the {SecretText.MaximumSecureStringLength} a SecureString holds; use -AsPlainText to receive it as a string.",
+                    200);
 
         // The rule in the remarks.
         private static bool IsCredentialName(string name) =>
