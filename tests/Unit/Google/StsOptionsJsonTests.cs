@@ -4,7 +4,7 @@ using StsPowerShell.Core.Google;
 
 namespace StsPowerShell.Tests.Google;
 
-/// <summary>Google's options JSON: what a hashtable may hold.</summary>
+/// <summary>Google's options JSON: what a hashtable may hold, and text sent as given, escaped only where JSON requires.</summary>
 public class StsOptionsJsonTests
 {
     public static TheoryData<object> NumbersJsonCannotCarry() => new()
@@ -31,5 +31,21 @@ public class StsOptionsJsonTests
         Assert.Equal("{\"n\":0.1}", StsOptionsJson.FromParameter(new Hashtable { ["n"] = 0.1 }, "Options"));
         Assert.Equal("{\"n\":1.5}", StsOptionsJson.FromParameter(new Hashtable { ["n"] = 1.5f }, "Options"));
         Assert.Equal("{\"n\":12345678901234567890.5}", StsOptionsJson.FromParameter(new Hashtable { ["n"] = 12345678901234567890.5m }, "Options"));
+    }
+
+    [Fact]
+    public void TextIsEscapedOnlyWhereJsonRequires()
+    {
+        var text = "a'b<c>d&e+f é 日本 \"q\" \\ \u0001";
+        var json = StsOptionsJson.FromParameter(new Hashtable { ["k"] = text }, "Options")!;
+        Assert.Equal("{\"k\":\"a'b<c>d&e+f é 日本 \\\"q\\\" \\\\ \\u0001\"}", json);
+        Assert.Equal(text, JsonDocument.Parse(json).RootElement.GetProperty("k").GetString());
+    }
+
+    [Fact]
+    public void TheUserProjectJoinsOptionsWithoutNeedlessEscapes()
+    {
+        var json = GooglePoolProvider.WithUserProject("{\"note\":\"<&'+é>\"}", "projet-été");
+        Assert.Equal("{\"note\":\"<&'+é>\",\"userProject\":\"projet-été\"}", json);
     }
 }
