@@ -149,3 +149,66 @@ Describe 'Input the module cannot hold or send' {
         (Get-TestRequestCount -Emulator $script:emulator) | Should -Be $before
     }
 }
+
+Describe 'Consistency' {
+    It 'refuses a white-space-only <Name> before sending' -ForEach @(
+        @{ Name = 'SubjectToken'; Parameters = @{ SubjectToken = " `t`r`n " } }
+        @{ Name = 'WorkforcePoolUserProject'; Parameters = @{ SubjectToken = 'subject-value'; WorkforcePoolUserProject = '   ' } }
+    ) {
+        $before = Get-TestRequestCount -Emulator $script:emulator
+        $failure = Get-Failure { Invoke-StsTokenExchange @exchange @Parameters -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike "InvalidParameter.$Name,*"
+        (Get-TestRequestCount -Emulator $script:emulator) | Should -Be $before
+    }
+
+    It 'reads an OAuth error answer that starts with a byte order mark' {
+        Add-TestFault -Emulator $script:emulator -Fault @{ status = 400; body = "$([char]0xFEFF){`"error`":`"invalid_grant`",`"error_description`":`"refused`"}" }
+        $failure = Get-Failure { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'StsOAuthError.invalid_grant,*'
+    }
+
+    It 'reads a token answer that starts with a byte order mark' {
+        Add-TestFault -Emulator $script:emulator -Fault @{ status = 200; body = "$([char]0xFEFF){`"access_token`":`"bom-token`",`"token_type`":`"Bearer`",`"expires_in`":3600}" }
+        (Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -AsPlainText).AccessToken | Should -BeExactly 'bom-token'
+    }
+
+    Context 'a token that is not an StsToken reaches the impersonation cmdlets' {
+        BeforeAll {
+            $script:impersonate = @{ ServiceAccount = $script:emulator.serviceAccount; IamCredentialsEndpoint = $script:emulator.iamCredentialsEndpoint; RetryIntervalSec = 0; WarningAction = 'SilentlyContinue' }
+            $script:federated = Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -AsPlainText
+        }
+
+        It 'binds a [pscustomobject] whose AccessToken is a SecureString' {
+            $object = [pscustomobject]@{ AccessToken = ConvertTo-SecureString $script:federated.AccessToken -AsPlainText -Force }
+            ($object | New-GoogleServiceAccountAccessToken @impersonate).AccessToken | Should -BeOfType ([securestring])
+        }
+
+        It 'binds a token that went through ConvertTo-Json and back' {
+            $object = $script:federated | ConvertTo-Json -Depth 5 | ConvertFrom-Json
+            ($object | New-GoogleServiceAccountIdToken @impersonate -Audience https://service.example).AccessToken | Should -BeOfType ([securestring])
+        }
+
+        It 'binds a token that went through Export-Clixml and Import-Clixml' {
+            $path = Join-Path $script:folder 'federated.xml'
+            $secure = Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator)
+            $exported = try { $secure | Export-Clixml -Path $path; $true } catch { $false }
+            $object = if ($exported) { Import-Clixml -Path $path } else { $script:federated | Export-Clixml -Path $path; Import-Clixml -Path $path }
+            ($object | New-GoogleServiceAccountAccessToken @impersonate).AccessToken | Should -BeOfType ([securestring])
+        }
+    }
+
+    It 'refuses a universe_domain that is not a DNS name, naming the field, before sending' {
+        $saved = Clear-TestEnvironment
+        try {
+            $path = New-TestConfiguration -Emulator $script:emulator -Folder $script:folder -Extra @{ universe_domain = 'evil.example/steal?x=' }
+            $before = Get-TestRequestCount -Emulator $script:emulator
+            $failure = Get-Failure { Get-GoogleExternalAccountToken -ConfigurationFile $path -ErrorAction Stop }
+            $failure.FullyQualifiedErrorId | Should -BeLike 'ExternalAccountConfigurationInvalid,*'
+            $failure.Exception.Message | Should -Match "'universe_domain' is not a DNS name"
+            (Get-TestRequestCount -Emulator $script:emulator) | Should -Be $before
+        }
+        finally {
+            Restore-TestEnvironment -Saved $saved
+        }
+    }
+}
