@@ -155,9 +155,11 @@ namespace StsPowerShell.Core.Exchange
                     throw new ArgumentException($"The header '{header.Key}' is set by the module and cannot be given.", TokenExchangeField.AdditionalHeaderName);
                 }
 
-                if (header.Value == null || header.Value.Any(c => c < ' ' && c != '\t' || c == '\u007f'))
+                // HttpClient refuses a value with characters outside ASCII only while sending, which looks like a
+                // connection failure on every attempt; refused here, before anything is sent.
+                if (header.Value == null || header.Value.Any(c => c < ' ' && c != '\t' || c > '\u007e'))
                 {
-                    throw new ArgumentException($"The value of header '{header.Key}' must be present and must not contain control characters.", TokenExchangeField.AdditionalHeaderName);
+                    throw new ArgumentException($"The value of header '{header.Key}' must be present and must not contain control characters or characters outside ASCII.", TokenExchangeField.AdditionalHeaderName);
                 }
 
                 headers[header.Key] = header.Value;

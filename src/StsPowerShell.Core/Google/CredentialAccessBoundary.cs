@@ -32,7 +32,7 @@ namespace StsPowerShell.Core.Google
             }
 
             using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
+            using (var writer = new Utf8JsonWriter(stream, StsOptionsJson.WriterOptions))
             {
                 writer.WriteStartObject();
                 writer.WriteStartObject("accessBoundary");

@@ -30,7 +30,7 @@ namespace StsPowerShell.Core.Google
         {
             TokenExchangeRequestBuilder.ValidateOptionsObject(options);
             using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
+            using (var writer = new Utf8JsonWriter(stream, StsOptionsJson.WriterOptions))
             {
                 writer.WriteStartObject();
                 if (!string.IsNullOrEmpty(options))

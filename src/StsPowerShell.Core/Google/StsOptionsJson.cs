@@ -3,6 +3,7 @@ using System.Collections;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace StsPowerShell.Core.Google
@@ -11,6 +12,14 @@ namespace StsPowerShell.Core.Google
     public static class StsOptionsJson
     {
         private const int MaximumDepth = 16;
+
+        /// <summary>
+        /// How every options JSON is written: escaping only what JSON requires (quotes, backslashes, control
+        /// characters), not the HTML-sensitive ' &lt; &gt; &amp; + or non-ASCII text as \uXXXX, so what is measured against
+        /// Google's 4096-character limit is what is sent, and no larger than the text the caller gave. The options
+        /// travel in a form body, never inside HTML.
+        /// </summary>
+        internal static JsonWriterOptions WriterOptions { get; } = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         /// <summary>Options given as a dictionary (written as JSON) or as JSON text (checked later, as sent); null when absent.</summary>
         /// <exception cref="ArgumentException">Another type, or a value JSON cannot hold; ParamName is <paramref name="parameterName"/>.</exception>
@@ -34,7 +43,7 @@ namespace StsPowerShell.Core.Google
         public static string FromDictionary(IDictionary options, string parameterName)
         {
             using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
+            using (var writer = new Utf8JsonWriter(stream, WriterOptions))
             {
                 WriteValue(writer, options, parameterName, 0);
             }
@@ -74,8 +83,18 @@ namespace StsPowerShell.Core.Google
                     break;
                 case float _:
                 case double _:
-                case decimal _:
+                    // Written through decimal so 0.1 is sent as 0.1; NaN, the infinities and numbers past decimal's
+                    // range have no such form (and JSON has no NaN or infinity at all).
+                    var real = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                    if (double.IsNaN(real) || double.IsInfinity(real) || Math.Abs(real) >= (double)decimal.MaxValue)
+                    {
+                        throw new ArgumentException($"The options number {real.ToString("R", CultureInfo.InvariantCulture)} cannot be sent: numbers must be finite and smaller than 7.9E+28 in magnitude.", parameterName);
+                    }
+
                     writer.WriteNumberValue(Convert.ToDecimal(value, CultureInfo.InvariantCulture));
+                    break;
+                case decimal number:
+                    writer.WriteNumberValue(number);
                     break;
                 case IDictionary dictionary:
                     writer.WriteStartObject();

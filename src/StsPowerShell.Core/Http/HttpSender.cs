@@ -115,7 +115,9 @@ namespace StsPowerShell.Core.Http
                     }
                 }
 
-                return Encoding.UTF8.GetString(buffer, 0, length);
+                // A UTF-8 byte order mark says how the body is encoded; it is not part of the text (JSON parsers refuse it).
+                var start = length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
+                return Encoding.UTF8.GetString(buffer, start, length - start);
             }
             finally
             {

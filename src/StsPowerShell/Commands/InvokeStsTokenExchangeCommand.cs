@@ -158,7 +158,7 @@ namespace StsPowerShell.Commands
                 client = ClientCredential == null
                     ? null
                     : new ClientAuthentication(ClientCredential.UserName, SecretText.ToPlainText(ClientCredential.Password), ClientAuthentication);
-                options = StsOptionsJson.FromParameter(PSObjectValues.Unwrap(Options), nameof(Options));
+                options = StsOptionsJson.FromParameter(PSObjectValues.Unwrap(Options, nameof(Options)), nameof(Options));
             }
             catch (ArgumentException e)
             {
@@ -186,8 +186,8 @@ namespace StsPowerShell.Commands
             {
                 foreach (DictionaryEntry header in AdditionalHeader)
                 {
-                    builder.AdditionalHeaders[Convert.ToString(PSObjectValues.Unwrap(header.Key), CultureInfo.InvariantCulture) ?? string.Empty] =
-                        Convert.ToString(PSObjectValues.Unwrap(header.Value), CultureInfo.InvariantCulture)!;
+                    builder.AdditionalHeaders[Convert.ToString(PSObjectValues.Unwrap(header.Key, nameof(AdditionalHeader)), CultureInfo.InvariantCulture) ?? string.Empty] =
+                        Convert.ToString(PSObjectValues.Unwrap(header.Value, nameof(AdditionalHeader)), CultureInfo.InvariantCulture)!;
                 }
             }
 

@@ -1,9 +1,11 @@
 using System;
 using System.Collections;
 using System.Globalization;
+using System.Security;
 using StsPowerShell.Parameters;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
+using StsPowerShell.Core.Http;
 
 namespace StsPowerShell
 {
@@ -12,8 +14,16 @@ namespace StsPowerShell
     /// parameters of Invoke-StsTokenExchange bind AccessToken and IssuedTokenType by name, so a token pipes
     /// into the next exchange as its subject token.
     /// </summary>
+    /// <remarks>
+    /// An additional field of the answer is held as a SecureString too (unless -AsPlainText) when its name says it
+    /// is a credential: ignoring case, the name ends with "token" (id_token, a second access token) or contains
+    /// "secret", "password", "assertion", "credential" or "key". Servers name their extra fields freely, so the rule
+    /// errs towards hiding; everything else stays text.
+    /// </remarks>
     public sealed class StsToken
     {
+        private static readonly string[] CredentialNameParts = { "secret", "password", "assertion", "credential", "key" };
+
         /// <summary>The issued token: a SecureString, or a string with -AsPlainText.</summary>
         public object AccessToken { get; set; } = string.Empty;
 
@@ -38,7 +48,7 @@ namespace StsPowerShell
         /// <summary>The endpoint that issued the token.</summary>
         public Uri? TokenEndpoint { get; set; }
 
-        /// <summary>Fields of the answer that RFC 8693 does not define.</summary>
+        /// <summary>Fields of the answer that RFC 8693 does not define; those named as credentials are SecureString unless -AsPlainText.</summary>
         public Hashtable AdditionalFields { get; set; } = new Hashtable();
 
         /// <summary>Never reveals a token.</summary>
@@ -50,7 +60,7 @@ namespace StsPowerShell
         {
             var token = new StsToken
             {
-                AccessToken = asPlainText ? issued.Token : SecretText.ToSecureString(issued.Token),
+                AccessToken = asPlainText ? issued.Token : Secure(issued.Token, "The issued token", issued),
                 IssuedTokenType = issued.IssuedTokenType,
                 TokenType = issued.TokenType,
                 ExpiresIn = issued.ExpiresIn,
@@ -60,15 +70,28 @@ namespace StsPowerShell
             };
             if (issued.RefreshToken != null)
             {
-                token.RefreshToken = asPlainText ? issued.RefreshToken : SecretText.ToSecureString(issued.RefreshToken);
+                token.RefreshToken = asPlainText ? issued.RefreshToken : Secure(issued.RefreshToken, "The refresh token", issued);
             }
 
             foreach (var field in issued.AdditionalFields)
             {
-                token.AdditionalFields[field.Key] = field.Value;
+                token.AdditionalFields[field.Key] = asPlainText || !IsCredentialName(field.Key) ? field.Value : Secure(field.Value, $"The field {MessageText.Quote(field.Key)}", issued);
             }
 
             return token;
         }
+
+        /// <exception cref="StsResponseException">The text is longer than a SecureString can hold; the message says how to get it as plain text.</exception>
+        private static SecureString Secure(string text, string what, IssuedToken issued) =>
+            text.Length <= SecretText.MaximumSecureStringLength
+                ? SecretText.ToSecureString(text)
+                : throw new StsResponseException(
+                    $"{what} from {issued.Endpoint.Host} has {text.Length} characters, more than the {SecretText.MaximumSecureStringLength} a SecureString holds; use -AsPlainText to receive it as a string.",
+                    200);
+
+        // The rule in the remarks.
+        private static bool IsCredentialName(string name) =>
+            name.EndsWith("token", StringComparison.OrdinalIgnoreCase)
+            || Array.Exists(CredentialNameParts, part => name.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0);
     }
 }

@@ -7,6 +7,9 @@ namespace StsPowerShell.Parameters
     /// <summary>Moves secrets between SecureString and the plain text the wire needs, for the shortest time possible.</summary>
     internal static class SecretText
     {
+        /// <summary>The most characters a SecureString holds.</summary>
+        public const int MaximumSecureStringLength = 65536;
+
         /// <summary>
         /// The plain text of a secret parameter's value, as <see cref="SecretTransformationAttribute"/> left it: a
         /// string or a SecureString. Null when absent.

@@ -63,6 +63,9 @@ public class TokenExchangeRequestTests
         { r => r.AdditionalHeaders["Content-Type"] = "text/plain", "AdditionalHeader", "set by the module" },
         { r => r.AdditionalHeaders["X-Split"] = "a\r\nInjected: 1", "AdditionalHeader", "control characters" },
         { r => r.AdditionalHeaders["X-Escape"] = "a\u001b[31m", "AdditionalHeader", "control characters" },
+        { r => r.AdditionalHeaders["X-Latin"] = "caf\u00e9", "AdditionalHeader", "outside ASCII" },
+        { r => r.AdditionalHeaders["X-Separator"] = "a\u2028b", "AdditionalHeader", "outside ASCII" },
+        { r => r.AdditionalHeaders["X-Delete"] = "a\u007fb", "AdditionalHeader", "control characters" },
     };
 
     [Theory]

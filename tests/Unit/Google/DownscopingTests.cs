@@ -71,6 +71,26 @@ public class DownscopingTests
     }
 
     [Fact]
+    public async Task ABoundaryIsMeasuredAndSentAsWrittenWithoutNeedlessEscapes()
+    {
+        // Each repetition holds ' < > & + and non-ASCII text: escaped as \uXXXX it would grow past 4096 characters.
+        var clause = "resource.name.startsWith('projects/_/buckets/reports/objects/été<2026>') && size + 1 > 0 || ";
+        var expression = string.Concat(Enumerable.Repeat(clause, 3000 / clause.Length)) + "true";
+        var rules = new[] { new AccessBoundaryRule(Bucket, new[] { "roles/storage.objectViewer" }, expression, "Café & co", "« quoted »") };
+        var options = CredentialAccessBoundary.ToOptions(rules);
+        Assert.Contains(expression, options);
+        Assert.Contains("Café & co", options);
+        Assert.True(options.Length < 4096);
+
+        var (emulator, source) = await StartWithToken();
+        await using var _ = emulator;
+        await CredentialAccessBoundary.DownscopeAsync(emulator.TokenEndpoint, source, null, rules, new TestOptions().Create(), CancellationToken.None);
+        var sent = QueryHelpers.ParseQuery(Assert.Single(emulator.State.Requests).Body)["options"].ToString();
+        Assert.Equal(options, sent);
+        Assert.Contains(expression, sent);
+    }
+
+    [Fact]
     public async Task ADownscopedTokenCannotBeDownscopedAgain()
     {
         var (emulator, source) = await StartWithToken();

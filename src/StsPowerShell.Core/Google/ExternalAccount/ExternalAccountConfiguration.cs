@@ -24,6 +24,8 @@ namespace StsPowerShell.Core.Google
         /// <summary>The largest configuration file read.</summary>
         public const int MaximumFileBytes = 64 * 1024;
 
+        // A DNS name: dot-separated labels of letters, digits and inner hyphens, at most 63 characters each.
+        private static readonly Regex DnsName = new Regex(@"^(?=.{1,253}\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z", RegexOptions.CultureInvariant);
         private static readonly Regex ImpersonationUrl = new Regex(@"/serviceAccounts/(?<account>[^/:]+):generateAccessToken$", RegexOptions.CultureInvariant);
 
         private ExternalAccountConfiguration(string path)
@@ -147,7 +149,7 @@ namespace StsPowerShell.Core.Google
                 {
                     Fingerprint = TokenCache.Key(json),
                     Audience = fields.RequiredString("audience"),
-                    UniverseDomain = fields.OptionalString("universe_domain") ?? "googleapis.com",
+                    UniverseDomain = ReadUniverseDomain(fields),
                     WorkforcePoolUserProject = fields.OptionalString("workforce_pool_user_project"),
                 };
                 configuration.SubjectTokenType = ReadTokenType(fields);
@@ -163,6 +165,20 @@ namespace StsPowerShell.Core.Google
                 configuration.CredentialSource = CredentialSource.Read(source, configuration);
                 return configuration;
             }
+        }
+
+        // It becomes the host of the default token URL, so nothing but a host name may pass.
+        private static string ReadUniverseDomain(JsonFields fields)
+        {
+            var domain = fields.OptionalString("universe_domain");
+            if (domain == null)
+            {
+                return "googleapis.com";
+            }
+
+            return DnsName.IsMatch(domain)
+                ? domain
+                : throw fields.Error("universe_domain", "is not a DNS name (labels of letters, digits and hyphens, separated by dots), such as googleapis.com.");
         }
 
         private static string ReadTokenType(JsonFields fields)
