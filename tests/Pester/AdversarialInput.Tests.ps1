@@ -212,3 +212,24 @@ Describe 'Consistency' {
         }
     }
 }
+
+Describe 'Log injection through server text (issue 12, class 6)' {
+    # Azure Pipelines obeys ##vso[ anywhere in a line, GitHub Actions :: at a line's start; a server must not be able
+    # to start either through an error message, under either error view.
+    It 'shows no logging command and no raw control character under $ErrorView = <View>' -ForEach @(
+        @{ View = 'NormalView' }
+        @{ View = 'ConciseView' }
+    ) {
+        $description = "refused`r`n##vso[task.setvariable variable=pwned]yes`n::add-mask::x`e[31m"
+        Add-TestFault -Emulator $script:emulator -Fault @{ status = 400; body = (@{ error = "invalid_request`n::set-output name=x::y"; error_description = $description } | ConvertTo-Json) }
+        $ErrorView = $View
+        $null = Invoke-StsTokenExchange -TokenEndpoint $script:emulator.tokenEndpoint -SubjectToken 'subject-token-value' -SubjectTokenType jwt `
+            -Audience $script:emulator.workloadProvider -MaximumRetryCount 0 -ErrorAction SilentlyContinue -ErrorVariable failures
+
+        $shown = ($failures[0] | Out-String -Width 4096)
+        $lines = $shown -split "`r?`n"
+        $lines | Where-Object { $_ -match '##vso\[' -or $_ -match '^\s*::' -or $_ -match '##\[' } | Should -BeNullOrEmpty
+        $shown | Should -Not -Match "`e\[31m"
+        $failures[0].FullyQualifiedErrorId | Should -Match '^StsOAuthError\.[A-Za-z0-9_.-]{1,64},'
+    }
+}

@@ -52,8 +52,9 @@ namespace StsPowerShell.Core.Exchange
             var result = await HttpSender.SendAsync(() => CreateHttpRequest(request, body), options, cancellationToken).ConfigureAwait(false);
             if (!result.IsSuccess)
             {
-                // Built only on failure: it encodes every secret several ways.
-                throw StsOAuthException.FromResponse(result, new SecretRedactor(request.SubjectToken, request.ActorToken, ClientAuthentication?.ClientSecret));
+                // Built only on failure: it encodes every secret several ways. Header values count as secrets (an
+                // API key, say); the Basic Authorization value is found as Base64 of the client secret's pair.
+                throw StsOAuthException.FromResponse(result, new SecretRedactor(request.Secrets().Concat(request.AdditionalHeaders.Values).Append(ClientAuthentication?.ClientSecret).ToArray()));
             }
 
             var response = TokenExchangeResponse.Parse(result);

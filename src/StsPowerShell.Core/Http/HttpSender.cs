@@ -43,7 +43,7 @@ namespace StsPowerShell.Core.Http
                     if (status >= 300 && status < 400)
                     {
                         throw new StsResponseException(
-                            $"{endpoint} answered HTTP {status} ({response.ReasonPhrase}) redirecting to {(response.Headers.Location is Uri location && location.IsAbsoluteUri ? EndpointPolicy.Display(location) : response.Headers.Location?.OriginalString ?? "nowhere")}; redirects are not followed, so credentials never go to another address.",
+                            $"{endpoint} answered HTTP {status} redirecting to {RedirectTarget(response.Headers.Location)}; redirects are not followed, so credentials never go to another address.",
                             status) { Endpoint = endpoint, Attempts = attempt };
                     }
 
@@ -52,7 +52,7 @@ namespace StsPowerShell.Core.Http
                     if (RetryPolicy.IsTransientStatus(status) && attempt < totalAttempts)
                     {
                         var delay = options.Retry.ComputeDelay(attempt, response.Headers.RetryAfter, options.Clock(), options.Timeout);
-                        options.Logger?.Verbose($"{endpoint} answered HTTP {status} ({response.ReasonPhrase}); retrying in {delay.TotalSeconds:0.###} s");
+                        options.Logger?.Verbose($"{endpoint} answered HTTP {status}; retrying in {delay.TotalSeconds:0.###} s");
                         await options.Retry.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
@@ -119,11 +119,22 @@ namespace StsPowerShell.Core.Http
                 var start = length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
                 return Encoding.UTF8.GetString(buffer, start, length - start);
             }
+            catch (InvalidDataException e)
+            {
+                // A gzip or deflate body that does not decompress; the stream's message says only where it broke.
+                throw new StsResponseException($"{endpoint} sent a {string.Join(", ", response.Content.Headers.ContentEncoding)} body that does not decompress ({e.Message})", (int)response.StatusCode)
+                { Endpoint = endpoint, Attempts = attempt };
+            }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+
+        // The server's reason phrase and a redirect's path and query are its own text, which may echo what it was
+        // sent: a message names only where it redirects to.
+        private static string RedirectTarget(Uri? location) =>
+            location == null ? "nowhere" : location.IsAbsoluteUri ? location.GetLeftPart(UriPartial.Authority) : "a relative location";
 
         private static StsResponseException TooLarge(Uri endpoint, int status, string what, int maximumBytes, int attempt) =>
             new StsResponseException($"{endpoint} {what} than the {maximumBytes}-byte limit for a response; the rest was not read.", status)

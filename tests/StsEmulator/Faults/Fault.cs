@@ -21,6 +21,9 @@ public sealed class Fault
     /// <summary>A Location header value.</summary>
     public string? Location { get; init; }
 
+    /// <summary>A Content-Encoding header to send with the body as it is (so gzip over plain text is a corrupt stream).</summary>
+    public string? ContentEncoding { get; init; }
+
     /// <summary>Wait this long before sending anything (slow headers).</summary>
     public TimeSpan DelayBeforeHeaders { get; init; }
 

@@ -39,6 +39,11 @@ public sealed class FaultMiddleware(RequestDelegate next, ConcurrentQueue<Fault>
             context.Response.Headers.RetryAfter = fault.RetryAfter;
         }
 
+        if (fault.ContentEncoding != null)
+        {
+            context.Response.Headers.ContentEncoding = fault.ContentEncoding;
+        }
+
         if (fault.Location != null)
         {
             context.Response.Headers.Location = fault.Location;

@@ -132,7 +132,7 @@ public class ExternalAccountConfigurationTests
             Assert.Equal($"{missing}: does not exist.", Assert.Throws<ExternalAccountConfigurationException>(() => ExternalAccountConfiguration.Load(missing)).Message);
             var big = System.IO.Path.Combine(folder, "big.json");
             File.WriteAllText(big, new string(' ', ExternalAccountConfiguration.MaximumFileBytes + 1));
-            Assert.Contains("a configuration file is at most", Assert.Throws<ExternalAccountConfigurationException>(() => ExternalAccountConfiguration.Load(big)).Message);
+            Assert.Contains($"is larger than {ExternalAccountConfiguration.MaximumFileBytes} bytes", Assert.Throws<ExternalAccountConfigurationException>(() => ExternalAccountConfiguration.Load(big)).Message);
         }
         finally
         {
