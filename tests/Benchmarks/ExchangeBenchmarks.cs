@@ -82,8 +82,8 @@ public class ExchangeBenchmarks
     [Benchmark]
     public async Task<string> StsClient()
     {
-        var request = new TokenExchangeRequest { SubjectToken = subjectToken, SubjectTokenType = TokenTypes.AccessToken, RequestedTokenType = TokenTypes.AccessToken };
+        var request = new TokenExchangeRequestBuilder { SubjectToken = subjectToken, SubjectTokenType = TokenTypes.AccessToken, RequestedTokenType = TokenTypes.AccessToken };
         request.Scopes.Add("https://www.googleapis.com/auth/cloud-platform");
-        return (await client.ExchangeTokenAsync(request)).AccessToken;
+        return (await client.ExchangeTokenAsync(request.Build())).AccessToken;
     }
 }

@@ -18,14 +18,13 @@ public class ExchangeProfileBenchmarks
     [Benchmark]
     public TokenExchangeRequest ValidateRequest()
     {
-        var request = new TokenExchangeRequest { SubjectToken = "ya29.emulator.0123456789abcdef0123456789abcdef01234567", SubjectTokenType = "access_token", RequestedTokenType = "access_token" };
+        var request = new TokenExchangeRequestBuilder { SubjectToken = "ya29.emulator.0123456789abcdef0123456789abcdef01234567", SubjectTokenType = "access_token", RequestedTokenType = "access_token" };
         request.Scopes.Add("https://www.googleapis.com/auth/cloud-platform");
-        request.Validate();
-        return request;
+        return request.Build();
     }
 
     [Benchmark]
-    public string EncodeFormBody() => TokenExchangeFormBody.Encode(ValidateRequest(), null);
+    public byte[] EncodeFormBody() => TokenExchangeFormBody.Encode(ValidateRequest(), null);
 
     [Benchmark]
     public TokenExchangeResponse ParseResponse() => TokenExchangeResponse.Parse(result);

@@ -3,6 +3,7 @@ using Google.Apis.Auth.OAuth2;
 using StsEmulator;
 using StsEmulator.Aws;
 using StsPowerShell.Core;
+using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
 using StsPowerShell.Core.Http;
 
@@ -64,7 +65,7 @@ public class FederationBenchmarks
     {
         var parsed = ExternalAccountConfiguration.Parse(configuration, "benchmark.json");
         var token = await new StsPowerShell.Core.Google.ExternalAccountCredential(parsed, new SubjectTokenContext(environment, new StsHttpOptions()))
-            .GetAccessTokenAsync(new[] { "https://www.googleapis.com/auth/cloud-platform" }, CancellationToken.None);
+            .GetAccessTokenAsync(new[] { "https://www.googleapis.com/auth/cloud-platform" }, TokenReuse.None, TokenCache.Shared, CancellationToken.None);
         return token.Token;
     }
 }

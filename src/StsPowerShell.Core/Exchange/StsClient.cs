@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
@@ -46,7 +45,7 @@ namespace StsPowerShell.Core.Exchange
                 throw new ArgumentException("An Authorization header cannot be given together with HTTP Basic client authentication.", TokenExchangeField.AdditionalHeaderName);
             }
 
-            var body = Encoding.UTF8.GetBytes(TokenExchangeFormBody.Encode(request, ClientAuthentication));
+            var body = TokenExchangeFormBody.Encode(request, ClientAuthentication);
             options.Logger?.Verbose($"Token exchange at {TokenEndpoint.GetLeftPart(UriPartial.Path)}: {request.Describe()}, {(ClientAuthentication == null ? "no client authentication" : $"client {ClientAuthentication.ClientId} by {ClientAuthentication.Method}")}");
 
             var result = await HttpSender.SendAsync(() => CreateHttpRequest(request, body), options, cancellationToken).ConfigureAwait(false);
@@ -68,8 +67,10 @@ namespace StsPowerShell.Core.Exchange
             {
                 Content = new ByteArrayContent(body),
             };
-            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
-            message.Headers.Accept.ParseAdd("application/json");
+
+            // Constant, well-formed values: stored as text and written as they are, not parsed into header objects.
+            message.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded");
+            message.Headers.TryAddWithoutValidation("Accept", "application/json");
             if (ClientAuthentication?.Method == ClientAuthenticationMethod.Basic)
             {
                 // RFC 6749 §2.3.1: id and secret are form-url-encoded before they are joined and Base64-encoded.

@@ -72,7 +72,9 @@ namespace StsPowerShell.Core.Exchange
             try
             {
                 var response = await client.ExchangeTokenAsync(request, cancellationToken).ConfigureAwait(false);
-                return IssuedToken.FromResponse(response, client.TokenEndpoint, request.Scopes.Count == 0 ? null : string.Join(" ", request.Scopes), fallbackExpiresOn);
+                // The requested scope stands in only when the server names none.
+                var requestedScope = string.IsNullOrEmpty(response.Scope) && request.Scopes.Count > 0 ? string.Join(" ", request.Scopes) : null;
+                return IssuedToken.FromResponse(response, client.TokenEndpoint, requestedScope, fallbackExpiresOn);
             }
             catch (StsOAuthException e) when (e.Error == "invalid_grant" && GoogleScopes.IsGoogleRequest(client.TokenEndpoint, request.Audiences))
             {

@@ -12,6 +12,7 @@ namespace StsPowerShell.Core.Exchange
     /// </summary>
     public sealed class TokenExchangeRequestBuilder
     {
+        private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
         private static readonly string[] ReservedHeaders = { "Host", "Content-Type", "Content-Length", "Transfer-Encoding", "Connection" };
 
         /// <summary>grant_type; RFC 8693's token-exchange grant unless set.</summary>
@@ -142,6 +143,11 @@ namespace StsPowerShell.Core.Exchange
 
         private IReadOnlyDictionary<string, string> ValidatedHeaders()
         {
+            if (AdditionalHeaders.Count == 0)
+            {
+                return NoHeaders;
+            }
+
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var header in AdditionalHeaders)
             {
@@ -168,8 +174,32 @@ namespace StsPowerShell.Core.Exchange
             return headers;
         }
 
-        private static IReadOnlyList<string> Trimmed(IEnumerable<string> values) =>
-            values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToArray();
+        // A loop, not LINQ: this runs for every request, usually over one or two values.
+        private static IReadOnlyList<string> Trimmed(IList<string> values)
+        {
+            var kept = 0;
+            for (var i = 0; i < values.Count; i++)
+            {
+                kept += string.IsNullOrWhiteSpace(values[i]) ? 0 : 1;
+            }
+
+            if (kept == 0)
+            {
+                return Array.Empty<string>();
+            }
+
+            var trimmed = new string[kept];
+            kept = 0;
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (!string.IsNullOrWhiteSpace(values[i]))
+                {
+                    trimmed[kept++] = values[i].Trim();
+                }
+            }
+
+            return trimmed;
+        }
 
         private static bool IsHttpToken(string name) =>
             name.All(c => c > ' ' && c < 127 && "()<>@,;:\\\"/[]?={}".IndexOf(c) < 0);

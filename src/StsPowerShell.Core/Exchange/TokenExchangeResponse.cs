@@ -9,10 +9,7 @@ namespace StsPowerShell.Core.Exchange
     /// <summary>A successful RFC 8693 §2.2.1 response.</summary>
     public sealed class TokenExchangeResponse
     {
-        private static readonly HashSet<string> KnownFields = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "access_token", "issued_token_type", "token_type", "expires_in", "scope", "refresh_token",
-        };
+        private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
 
         private TokenExchangeResponse(string accessToken)
         {
@@ -44,7 +41,7 @@ namespace StsPowerShell.Core.Exchange
         public DateTimeOffset ReceivedAt { get; private set; }
 
         /// <summary>Every other field: strings as they are, other JSON values as JSON text.</summary>
-        public IReadOnlyDictionary<string, string> AdditionalFields { get; private set; } = new Dictionary<string, string>();
+        public IReadOnlyDictionary<string, string> AdditionalFields { get; private set; } = NoFields;
 
         /// <summary>Never reveals a token.</summary>
         public override string ToString() => $"TokenExchangeResponse({IssuedTokenType ?? TokenType ?? "token"}, expires {ExpiresOn?.ToString("u", CultureInfo.InvariantCulture) ?? "unknown"})";
@@ -71,7 +68,43 @@ namespace StsPowerShell.Core.Exchange
                     throw Malformed(result, $"is a JSON {Describe(root.ValueKind)}, not an object");
                 }
 
-                var accessToken = ReadString(root, "access_token", result);
+                // One pass over the object; as with TryGetProperty, the last of repeated names counts.
+                JsonElement accessTokenValue = default, issuedTokenType = default, tokenType = default, scope = default, refreshToken = default, expiresIn = default;
+                Dictionary<string, string>? additional = null;
+                foreach (var property in root.EnumerateObject())
+                {
+                    if (property.NameEquals("access_token"))
+                    {
+                        accessTokenValue = property.Value;
+                    }
+                    else if (property.NameEquals("issued_token_type"))
+                    {
+                        issuedTokenType = property.Value;
+                    }
+                    else if (property.NameEquals("token_type"))
+                    {
+                        tokenType = property.Value;
+                    }
+                    else if (property.NameEquals("expires_in"))
+                    {
+                        expiresIn = property.Value;
+                    }
+                    else if (property.NameEquals("scope"))
+                    {
+                        scope = property.Value;
+                    }
+                    else if (property.NameEquals("refresh_token"))
+                    {
+                        refreshToken = property.Value;
+                    }
+                    else
+                    {
+                        additional ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                        additional[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                    }
+                }
+
+                var accessToken = ReadString(accessTokenValue, "access_token", result);
                 if (string.IsNullOrEmpty(accessToken))
                 {
                     throw Malformed(result, "has no access_token");
@@ -79,11 +112,11 @@ namespace StsPowerShell.Core.Exchange
 
                 var response = new TokenExchangeResponse(accessToken!)
                 {
-                    IssuedTokenType = ReadString(root, "issued_token_type", result),
-                    TokenType = ReadString(root, "token_type", result),
-                    Scope = ReadString(root, "scope", result),
-                    RefreshToken = ReadString(root, "refresh_token", result),
-                    ExpiresIn = ReadExpiresIn(root, result),
+                    IssuedTokenType = ReadString(issuedTokenType, "issued_token_type", result),
+                    TokenType = ReadString(tokenType, "token_type", result),
+                    Scope = ReadString(scope, "scope", result),
+                    RefreshToken = ReadString(refreshToken, "refresh_token", result),
+                    ExpiresIn = ReadExpiresIn(expiresIn, result),
                     ReceivedAt = result.ReceivedAt,
                 };
                 if (response.ExpiresIn is long seconds)
@@ -91,23 +124,15 @@ namespace StsPowerShell.Core.Exchange
                     response.ExpiresOn = result.ReceivedAt.AddSeconds(seconds);
                 }
 
-                var additional = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var property in root.EnumerateObject())
-                {
-                    if (!KnownFields.Contains(property.Name))
-                    {
-                        additional[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-                    }
-                }
-
-                response.AdditionalFields = additional;
+                response.AdditionalFields = additional ?? NoFields;
                 return response;
             }
         }
 
-        private static string? ReadString(JsonElement root, string name, HttpResult result)
+        // An absent property is a default JsonElement, whose kind is Undefined.
+        private static string? ReadString(JsonElement value, string name, HttpResult result)
         {
-            if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            if (value.ValueKind == JsonValueKind.Undefined || value.ValueKind == JsonValueKind.Null)
             {
                 return null;
             }
@@ -121,9 +146,9 @@ namespace StsPowerShell.Core.Exchange
         }
 
         // RFC 8693 says a number; some servers send a string of digits (google-auth accepts both).
-        private static long? ReadExpiresIn(JsonElement root, HttpResult result)
+        private static long? ReadExpiresIn(JsonElement value, HttpResult result)
         {
-            if (!root.TryGetProperty("expires_in", out var value) || value.ValueKind == JsonValueKind.Null)
+            if (value.ValueKind == JsonValueKind.Undefined || value.ValueKind == JsonValueKind.Null)
             {
                 return null;
             }

@@ -28,15 +28,14 @@ namespace StsPowerShell.Core.Http
                 throw new ArgumentException("An absolute URL is required.", parameterName);
             }
 
-            var display = Display(endpoint);
             if (!string.IsNullOrEmpty(endpoint.UserInfo))
             {
-                throw new ArgumentException($"The URL {display} carries user information; pass credentials as parameters, never in a URL.", parameterName);
+                throw new ArgumentException($"The URL {Display(endpoint)} carries user information; pass credentials as parameters, never in a URL.", parameterName);
             }
 
             if (!string.IsNullOrEmpty(endpoint.Fragment))
             {
-                throw new ArgumentException($"'{display}' has a fragment; an endpoint URL must not.", parameterName);
+                throw new ArgumentException($"'{Display(endpoint)}' has a fragment; an endpoint URL must not.", parameterName);
             }
 
             if (endpoint.Scheme == Uri.UriSchemeHttps)
@@ -49,7 +48,7 @@ namespace StsPowerShell.Core.Http
                 return;
             }
 
-            throw new ArgumentException($"'{display}' is not allowed: credentials are sent only over https, or over http to a loopback address (127.0.0.1, ::1, localhost).", parameterName);
+            throw new ArgumentException($"'{Display(endpoint)}' is not allowed: credentials are sent only over https, or over http to a loopback address (127.0.0.1, ::1, localhost).", parameterName);
         }
 
         /// <summary>True for plain http to a link-local cloud metadata address (169.254.0.0/16, fd00:ec2::254).</summary>
@@ -67,6 +66,12 @@ namespace StsPowerShell.Core.Http
         /// <summary>Scheme, host, port and path only: what messages may show of a URL.</summary>
         public static string Display(Uri endpoint) =>
             endpoint.Scheme + "://" + endpoint.Authority + endpoint.AbsolutePath;
+
+        /// <summary><see cref="Display(Uri)"/> as a URI: <paramref name="endpoint"/> itself when it has nothing more to hide.</summary>
+        public static Uri DisplayUri(Uri endpoint) =>
+            endpoint.IsAbsoluteUri && endpoint.UserInfo.Length == 0 && endpoint.Query.Length == 0 && endpoint.Fragment.Length == 0
+                ? endpoint
+                : new Uri(Display(endpoint));
 
         /// <summary>True when the URL names this machine by a loopback address or 'localhost'.</summary>
         public static bool IsLoopback(Uri endpoint)

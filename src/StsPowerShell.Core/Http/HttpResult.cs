@@ -6,12 +6,22 @@ namespace StsPowerShell.Core.Http
     /// <summary>A response read in full (within the size limit), after any retries.</summary>
     public sealed class HttpResult
     {
+        private readonly HttpContentHeaders? contentHeaders;
+        private string? mediaType;
+
         internal HttpResult(Uri endpoint, int statusCode, string reasonPhrase, string? mediaType, string body, HttpResponseHeaders headers, DateTimeOffset receivedAt, int attempts)
+            : this(endpoint, statusCode, reasonPhrase, (HttpContentHeaders?)null, body, headers, receivedAt, attempts)
+        {
+            this.mediaType = mediaType;
+        }
+
+        // Content-Type is parsed only when asked for: only messages about a failure use it.
+        internal HttpResult(Uri endpoint, int statusCode, string reasonPhrase, HttpContentHeaders? contentHeaders, string body, HttpResponseHeaders headers, DateTimeOffset receivedAt, int attempts)
         {
             Endpoint = endpoint;
             StatusCode = statusCode;
             ReasonPhrase = reasonPhrase;
-            MediaType = mediaType;
+            this.contentHeaders = contentHeaders;
             Body = body;
             Headers = headers;
             ReceivedAt = receivedAt;
@@ -28,7 +38,7 @@ namespace StsPowerShell.Core.Http
         public string ReasonPhrase { get; }
 
         /// <summary>The media type of the body, if the server named one.</summary>
-        public string? MediaType { get; }
+        public string? MediaType => mediaType ??= contentHeaders?.ContentType?.MediaType;
 
         /// <summary>The body as UTF-8 text. May hold secrets: never put it in a message unredacted.</summary>
         public string Body { get; }

@@ -29,7 +29,8 @@ namespace StsPowerShell.Core.Http
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var request = createRequest();
-                endpoint ??= new Uri(EndpointPolicy.Display(request.RequestUri!));
+                endpoint ??= EndpointPolicy.DisplayUri(request.RequestUri!);
+                request.Headers.TryAddWithoutValidation("User-Agent", SharedHttpClient.UserAgent);
                 options.Logger?.Verbose($"{request.Method} {endpoint} (attempt {attempt} of {totalAttempts}, timeout {options.Timeout.TotalSeconds:0.###} s)");
                 var started = options.Logger == null ? 0 : Stopwatch.GetTimestamp();
                 using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -57,7 +58,7 @@ namespace StsPowerShell.Core.Http
                         continue;
                     }
 
-                    return new HttpResult(endpoint, status, response.ReasonPhrase ?? string.Empty, response.Content.Headers.ContentType?.MediaType, body, response.Headers, options.Clock(), attempt);
+                    return new HttpResult(endpoint, status, response.ReasonPhrase ?? string.Empty, response.Content.Headers, body, response.Headers, options.Clock(), attempt);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {

@@ -12,6 +12,12 @@ namespace StsPowerShell.Core.Http
     {
         private static readonly Lazy<HttpClient> Client = new Lazy<HttpClient>(Create, LazyThreadSafetyMode.ExecutionAndPublication);
 
+        /// <summary>
+        /// The User-Agent of every request, which <see cref="HttpSender"/> adds as text: default request headers
+        /// would be copied and re-serialized for each request.
+        /// </summary>
+        internal static readonly string UserAgent = $"StsPowerShell/{typeof(SharedHttpClient).Assembly.GetName().Version?.ToString(3)}";
+
         /// <summary>The shared client. Timeouts are per call (see <see cref="StsHttpOptions.Timeout"/>), so its own is infinite.</summary>
         public static HttpClient Instance => Client.Value;
 
@@ -31,7 +37,9 @@ namespace StsPowerShell.Core.Http
                 // Credentials must never follow a redirect to another address.
                 AllowAutoRedirect = false,
                 UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+
+                // No Accept-Encoding: token answers are a few hundred bytes, and decompression costs every request.
+                AutomaticDecompression = DecompressionMethods.None,
             };
 
             if (NeedsTls12(RuntimeInformation.FrameworkDescription, ServicePointManager.SecurityProtocol))
@@ -39,9 +47,7 @@ namespace StsPowerShell.Core.Http
                 handler.SslProtocols = SslProtocols.Tls12;
             }
 
-            var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-            client.DefaultRequestHeaders.UserAgent.ParseAdd($"StsPowerShell/{typeof(SharedHttpClient).Assembly.GetName().Version?.ToString(3)}");
-            return client;
+            return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         }
     }
 }
