@@ -29,12 +29,12 @@ namespace StsPowerShell.Commands
         [ValidateRange(0, 60)]
         public int RetryIntervalSec { get; set; } = 1;
 
-        /// <summary>The HTTP settings of this call, logging through <paramref name="pipe"/>.</summary>
+        /// <summary>The HTTP settings of this call, logging through <paramref name="pipe"/> when anyone listens.</summary>
         private protected StsHttpOptions HttpOptions(PipelineHandle pipe) => new StsHttpOptions
         {
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             Retry = new RetryPolicy { MaximumRetryCount = MaximumRetryCount, RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec) },
-            Logger = pipe,
+            Logger = Logger(pipe),
         };
     }
 }

@@ -107,7 +107,7 @@ namespace StsPowerShell.Commands
             var discovery = AwsDiscoveryOptions.FromProcessEnvironment();
             discovery.ProfileName = ProfileName;
             discovery.ProfileLocation = ProfileLocation == null ? null : ProviderPath.ResolveFile(this, ProfileLocation, nameof(ProfileLocation));
-            discovery.Logger = pipe;
+            discovery.Logger = Logger(pipe);
             discovery.ProcessTimeout = TimeSpan.FromSeconds(TimeoutSec);
 
             // Off EC2, instance metadata must fail fast: AWS's tools allow it 1 s and one retry unless told otherwise.

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using StsPowerShell.Core.Http;
 using StsPowerShell.Pipeline;
 
 namespace StsPowerShell.Commands
@@ -82,6 +83,18 @@ namespace StsPowerShell.Commands
         /// work to run off it. Anything the work sends goes through <paramref name="pipe"/>.
         /// </summary>
         private protected abstract Func<Task> Prepare(PipelineHandle pipe);
+
+        /// <summary>
+        /// The logger for Core: <paramref name="pipe"/> when verbose or debug output is wanted, else none, so that Core
+        /// does not format messages nobody will see.
+        /// </summary>
+        private protected IStsLogger? Logger(PipelineHandle pipe) =>
+            Wanted("Verbose", "VerbosePreference") || Wanted("Debug", "DebugPreference") ? pipe : null;
+
+        private bool Wanted(string commonParameter, string preferenceVariable) =>
+            MyInvocation.BoundParameters.TryGetValue(commonParameter, out var given)
+                ? given is SwitchParameter on && on.IsPresent
+                : GetVariableValue(preferenceVariable) is ActionPreference preference && preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
 
         /// <summary>Stops the whole call: for misuse that no pipeline input could make right.</summary>
         private protected void ThrowTerminating(Exception error) => ThrowTerminatingError(ErrorClassifier.ToRecord(error, null));
