@@ -3,14 +3,15 @@ using System.Net;
 using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Security.Authentication;
-using System.Threading;
 
 namespace StsPowerShell.Core.Http
 {
     /// <summary>The one HttpClient of the process, so connections are pooled and sockets are not exhausted.</summary>
     public static class SharedHttpClient
     {
-        private static readonly Lazy<HttpClient> Client = new Lazy<HttpClient>(Create, LazyThreadSafetyMode.ExecutionAndPublication);
+        // Not Lazy<T>: it would keep a failed creation's exception (a TLS setting a 4.7.1 runtime refuses) and
+        // throw it from every network cmdlet until the session restarts.
+        private static readonly CreatedOnce<HttpClient> Client = new CreatedOnce<HttpClient>(Create);
 
         /// <summary>
         /// The User-Agent of every request, which <see cref="HttpSender"/> adds as text: default request headers
@@ -48,6 +49,34 @@ namespace StsPowerShell.Core.Http
             }
 
             return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        }
+    }
+
+    /// <summary>A value created on first use, once, by one thread; a failed creation is not kept, so the next use tries again.</summary>
+    internal sealed class CreatedOnce<T>
+        where T : class
+    {
+        private readonly Func<T> create;
+        private readonly object gate = new object();
+        private volatile T? value;
+
+        public CreatedOnce(Func<T> create) => this.create = create;
+
+        public T Value
+        {
+            get
+            {
+                var current = value;
+                if (current != null)
+                {
+                    return current;
+                }
+
+                lock (gate)
+                {
+                    return value ??= create();
+                }
+            }
         }
     }
 }
