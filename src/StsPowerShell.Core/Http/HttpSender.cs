@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Text;
 using System.Threading;
@@ -84,6 +85,15 @@ namespace StsPowerShell.Core.Http
 
         private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, Uri endpoint, int maximumBytes, int attempt, CancellationToken cancellationToken)
         {
+            // No Accept-Encoding is sent, so an encoded body is one nobody asked for: it is refused unread rather than
+            // parsed as text (or decompressed, where a corrupt stream would surface as an untyped error).
+            var encodings = response.Content.Headers.ContentEncoding;
+            if (encodings.Count > 0 && !(encodings.Count == 1 && string.Equals(encodings.First(), "identity", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new StsResponseException($"{endpoint} sent a body with Content-Encoding {ServerText.Escape(string.Join(", ", encodings), 64)}, which was not asked for; it was not read.", (int)response.StatusCode)
+                { Endpoint = endpoint, Attempts = attempt };
+            }
+
             var declared = response.Content.Headers.ContentLength;
             if (declared > maximumBytes)
             {
@@ -119,12 +129,6 @@ namespace StsPowerShell.Core.Http
                 // A UTF-8 byte order mark says how the body is encoded; it is not part of the text (JSON parsers refuse it).
                 var start = length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
                 return Encoding.UTF8.GetString(buffer, start, length - start);
-            }
-            catch (InvalidDataException e)
-            {
-                // A gzip or deflate body that does not decompress; the stream's message says only where it broke.
-                throw new StsResponseException($"{endpoint} sent a {string.Join(", ", response.Content.Headers.ContentEncoding)} body that does not decompress ({e.Message})", (int)response.StatusCode)
-                { Endpoint = endpoint, Attempts = attempt };
             }
             finally
             {

@@ -58,8 +58,8 @@ public class FaultInjectionTests
         ["truncated JSON"] = (_ => Fault.WithStatus(200, "{\"access_token\":\"cut-"), Outcome.TypedError, 1),
         ["JSON without the token"] = (_ => Fault.WithStatus(200, "{\"token_type\":\"Bearer\"}"), Outcome.TypedError, 1),
         ["50 MB body"] = (_ => new Fault { Status = 200, BodyBytes = 50L * 1024 * 1024 }, Outcome.TypedError, 1),
-        ["corrupt gzip body"] = (_ => new Fault { Status = 200, Body = "{\"access_token\":\"not really gzip\"}", ContentEncoding = "gzip" }, Outcome.TypedError, 1),
-        ["corrupt deflate body"] = (_ => new Fault { Status = 200, Body = "{\"access_token\":\"not really deflate\"}", ContentEncoding = "deflate" }, Outcome.TypedError, 1),
+        ["gzip body not asked for"] = (_ => new Fault { Status = 200, Body = "{\"access_token\":\"not really gzip\"}", ContentEncoding = "gzip" }, Outcome.TypedError, 1),
+        ["deflate body not asked for"] = (_ => new Fault { Status = 200, Body = "{\"access_token\":\"not really deflate\"}", ContentEncoding = "deflate" }, Outcome.TypedError, 1),
         ["redirect to another host"] = (e => new Fault { Status = 302, Location = "http://127.0.0.2:" + new Uri(e.BaseUrl).Port + "/elsewhere", Body = string.Empty }, Outcome.TypedError, 1),
     };
 
