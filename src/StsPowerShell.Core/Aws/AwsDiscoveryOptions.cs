@@ -79,8 +79,18 @@ namespace StsPowerShell.Core.Aws
         public string? Variable(string name) => EnvironmentVariables.Get(Environment, name);
 
         /// <summary>The user's home folder, as the AWS tools find it.</summary>
-        internal string HomeDirectory =>
-            Variable("HOME") ?? Variable("USERPROFILE") ?? ((Variable("HOMEDRIVE") ?? string.Empty) + (Variable("HOMEPATH") ?? string.Empty));
+        internal string HomeDirectory => HomeDirectoryOf(System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows), Variable);
+
+        /// <summary>
+        /// The folder holding .aws, as AWS's tools find it: on Windows USERPROFILE first (a HOME that Git Bash or
+        /// Cygwin set is not the user's profile), elsewhere HOME first.
+        /// </summary>
+        internal static string HomeDirectoryOf(bool windows, Func<string, string?> variable)
+        {
+            var profile = variable("USERPROFILE");
+            var home = variable("HOME");
+            return (windows ? profile ?? home : home ?? profile) ?? ((variable("HOMEDRIVE") ?? string.Empty) + (variable("HOMEPATH") ?? string.Empty));
+        }
 
         /// <summary>The shared credentials file discovery reads.</summary>
         public string CredentialsFile => ProfileLocation ?? Variable("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(HomeDirectory, ".aws", "credentials");

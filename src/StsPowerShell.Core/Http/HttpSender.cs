@@ -102,6 +102,10 @@ namespace StsPowerShell.Core.Http
 
             using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 
+            // .NET Framework's response stream may not honour the token: disposing the stream when it fires ends any
+            // read, so the timeout and Ctrl+C bound the body as they bound the headers, on every runtime.
+            using var abort = cancellationToken.Register(() => stream.Dispose());
+
             // Token answers are small: read into one pooled buffer sized by Content-Length, growing only when the
             // server did not say, and never past the limit.
             var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(declared ?? 4096, maximumBytes) + 1);
@@ -129,6 +133,10 @@ namespace StsPowerShell.Core.Http
                 // A UTF-8 byte order mark says how the body is encoded; it is not part of the text (JSON parsers refuse it).
                 var start = length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
                 return Encoding.UTF8.GetString(buffer, start, length - start);
+            }
+            catch (Exception e) when ((e is ObjectDisposedException || e is IOException) && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
             }
             finally
             {
