@@ -62,13 +62,7 @@ BeforeAll {
 
     $script:savedEnvironment = Clear-TestEnvironment
 
-    $script:folder = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
-    $script:awsHome = Join-Path $script:folder 'home'
-    New-Item -ItemType Directory -Path $script:awsHome | Out-Null
-    $env:HOME = $script:awsHome
-    $env:USERPROFILE = $script:awsHome
-    # Instance metadata, when discovery gets that far, is the emulator's.
-    $env:AWS_EC2_METADATA_SERVICE_ENDPOINT = $script:emulator.baseUrl
+    $script:folder = (Enter-TestHome -Emulator $script:emulator).Folder
 
     $script:credentialsFile = Join-Path $script:folder 'aws-credentials'
     Set-Content -Path $script:credentialsFile -Value "[build]`naws_access_key_id = $($script:accessKey)`naws_secret_access_key = $($script:secretKey)"

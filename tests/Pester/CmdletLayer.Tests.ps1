@@ -21,13 +21,10 @@ BeforeAll {
 
     $script:savedEnvironment = Clear-TestEnvironment
 
-    $script:folder = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
-    $script:emptyHome = Join-Path $script:folder 'home'
-    New-Item -ItemType Directory -Path $script:emptyHome | Out-Null
-    $env:HOME = $script:emptyHome
-    $env:USERPROFILE = $script:emptyHome
-    # Discovery never reaches 169.254.169.254: metadata is the emulator's, and off unless a test turns it on.
-    $env:AWS_EC2_METADATA_SERVICE_ENDPOINT = $script:emulator.baseUrl
+    $testHome = Enter-TestHome -Emulator $script:emulator
+    $script:folder = $testHome.Folder
+    $script:emptyHome = $testHome.Home
+    # Instance metadata is off unless a test turns it on.
     $env:AWS_EC2_METADATA_DISABLED = 'true'
 
     # The shared New-TestConfiguration writes into this file's folder for this file's emulator.

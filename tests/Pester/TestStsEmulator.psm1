@@ -85,6 +85,22 @@ function Restore-TestEnvironment {
     foreach ($entry in $Saved.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
 }
 
+# A temporary folder with an empty home in it that becomes the user's home (so no real AWS profile is read), and
+# instance metadata pointed at the emulator, so discovery never reaches 169.254.169.254.
+function Enter-TestHome {
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param([Parameter(Mandatory)] [pscustomobject] $Emulator)
+
+    $folder = Join-Path ([IO.Path]::GetTempPath()) ([guid]::NewGuid())
+    $userHome = Join-Path $folder 'home'
+    $null = New-Item -ItemType Directory -Path $userHome
+    $env:HOME = $userHome
+    $env:USERPROFILE = $userHome
+    $env:AWS_EC2_METADATA_SERVICE_ENDPOINT = $Emulator.baseUrl
+    [pscustomobject]@{ Folder = $folder; Home = $userHome }
+}
+
 # An external_account file whose every URL is the emulator's, reading a JWT (for -Audience) from a file beside it.
 function New-TestConfiguration {
     [CmdletBinding()]
@@ -112,4 +128,4 @@ function New-TestConfiguration {
     $path
 }
 
-Export-ModuleMember -Function Start-TestStsEmulator, Stop-TestStsEmulator, New-TestJwt, Get-TestRequestCount, Add-TestFault, Clear-TestEnvironment, Restore-TestEnvironment, New-TestConfiguration
+Export-ModuleMember -Function Start-TestStsEmulator, Stop-TestStsEmulator, New-TestJwt, Get-TestRequestCount, Add-TestFault, Clear-TestEnvironment, Restore-TestEnvironment, New-TestConfiguration, Enter-TestHome
