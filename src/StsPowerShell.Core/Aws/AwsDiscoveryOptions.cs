@@ -110,6 +110,7 @@ namespace StsPowerShell.Core.Aws
             Timeout = MetadataTimeout,
             Retry = MetadataRetry,
             MaximumResponseBytes = 64 * 1024,
+            LocalIdentityEndpoint = true,
             Logger = Logger,
             Clock = Clock,
         };

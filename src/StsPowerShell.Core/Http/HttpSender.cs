@@ -3,10 +3,12 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Net;
 using System.Net.Http;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using StsPowerShell.Core.Http.Proxies;
 
 namespace StsPowerShell.Core.Http
 {
@@ -21,27 +23,39 @@ namespace StsPowerShell.Core.Http
         /// <exception cref="StsTimeoutException">An attempt outlived the timeout.</exception>
         /// <exception cref="StsConnectionException">Every attempt failed to connect or broke off.</exception>
         /// <exception cref="StsResponseException">The answer was a redirect or too large.</exception>
+        /// <exception cref="ProxyAuthenticationException">The proxy answered 407.</exception>
+        /// <exception cref="ProxyConfigurationException">A proxy variable cannot be used.</exception>
         /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
         public static async Task<HttpResult> SendAsync(Func<HttpRequestMessage> createRequest, StsHttpOptions options, CancellationToken cancellationToken)
         {
             var totalAttempts = options.Retry.MaximumRetryCount + 1;
             Uri? endpoint = null;
+            ProxyRoute? route = null;
+            HttpClient? client = null;
             for (var attempt = 1; ; attempt++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var request = createRequest();
                 endpoint ??= EndpointPolicy.DisplayUri(request.RequestUri!);
+                route ??= ProxySelector.Select(request.RequestUri!, options.Proxy, options.LocalIdentityEndpoint);
+                client ??= SharedHttpClient.For(route);
+
                 request.Headers.TryAddWithoutValidation("User-Agent", SharedHttpClient.UserAgent);
-                options.Logger?.Verbose($"{request.Method} {endpoint} (attempt {attempt} of {totalAttempts}, timeout {options.Timeout.TotalSeconds:0.###} s)");
+                options.Logger?.Verbose($"{request.Method} {endpoint} {route} (attempt {attempt} of {totalAttempts}, timeout {options.Timeout.TotalSeconds:0.###} s)");
                 var started = options.Logger == null ? 0 : Stopwatch.GetTimestamp();
                 using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 attemptCancellation.CancelAfter(options.Timeout);
                 try
                 {
-                    using var response = await SharedHttpClient.Instance
+                    using var response = await client
                         .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCancellation.Token)
                         .ConfigureAwait(false);
                     var status = (int)response.StatusCode;
+                    if (status == ProxyAuthenticationRequired && route.MayUseProxy)
+                    {
+                        throw ProxyRefused(route, endpoint, attempt, null);
+                    }
+
                     if (status >= 300 && status < 400)
                     {
                         throw new StsResponseException(
@@ -69,11 +83,16 @@ namespace StsPowerShell.Core.Http
                 {
                     throw new StsTimeoutException($"{endpoint} did not answer within {options.Timeout.TotalSeconds:0.###} s (attempt {attempt} of {totalAttempts}).", options.Timeout, e) { Endpoint = endpoint, Attempts = attempt };
                 }
+                catch (HttpRequestException e) when (route.MayUseProxy && IsProxyAuthenticationRequired(e))
+                {
+                    throw ProxyRefused(route, endpoint, attempt, e);
+                }
                 catch (Exception e) when (e is HttpRequestException || e is IOException)
                 {
                     if (attempt >= totalAttempts)
                     {
-                        throw new StsConnectionException($"Could not complete a request to {endpoint} after {attempt} attempt(s): {Describe(e)}", e) { Endpoint = endpoint, Attempts = attempt };
+                        var via = route.Kind == ProxyRouteKind.Direct ? string.Empty : " " + route;
+                        throw new StsConnectionException($"Could not complete a request to {endpoint}{via} after {attempt} attempt(s): {Describe(e)}", e) { Endpoint = endpoint, Attempts = attempt };
                     }
 
                     var delay = options.Retry.ComputeDelay(attempt, null, options.Clock(), options.Timeout);
@@ -81,6 +100,37 @@ namespace StsPowerShell.Core.Http
                     await options.Retry.DelayAsync(delay, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+
+        private const int ProxyAuthenticationRequired = 407;
+
+        private static ProxyAuthenticationException ProxyRefused(ProxyRoute route, Uri endpoint, int attempt, Exception? innerException)
+        {
+            var proxy = route.Kind == ProxyRouteKind.Proxy ? $"The proxy {ProxyAddress.Display(route.Proxy!)} ({route.Reason})" : "The system's proxy";
+            var sent = route.UseDefaultCredentials ? "the account's own credentials were refused"
+                : route.Credential != null ? "the credentials given were refused" : "no credentials were sent";
+            return new ProxyAuthenticationException(
+                $"{proxy} answered 407 Proxy Authentication Required for {endpoint}: {sent}. Give the proxy's user name and password with -ProxyCredential " +
+                "(or in the proxy URL), use -ProxyUseDefaultCredentials for Windows integrated authentication, or connect directly with -NoProxy.",
+                route,
+                innerException) { Endpoint = endpoint, Attempts = attempt };
+        }
+
+        // A refused tunnel (CONNECT) surfaces as an exception, not a response: .NET 5+ may carry the status on the
+        // exception, .NET Framework on an inner WebException's response, and SocketsHttpHandler names it in its message.
+        private static bool IsProxyAuthenticationRequired(HttpRequestException error)
+        {
+            for (Exception? e = error; e != null; e = e.InnerException)
+            {
+                var status = e.GetType().GetProperty("StatusCode")?.GetValue(e) as HttpStatusCode?;
+                if (status == (HttpStatusCode)ProxyAuthenticationRequired
+                    || (e is WebException web && web.Response is HttpWebResponse response && (int)response.StatusCode == ProxyAuthenticationRequired))
+                {
+                    return true;
+                }
+            }
+
+            return error.Message.IndexOf("'407'", StringComparison.Ordinal) >= 0 || error.Message.IndexOf(" 407 ", StringComparison.Ordinal) >= 0;
         }
 
         private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, Uri endpoint, int maximumBytes, int attempt, CancellationToken cancellationToken)

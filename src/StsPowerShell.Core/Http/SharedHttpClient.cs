@@ -1,17 +1,26 @@
 using System;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Security.Authentication;
+using StsPowerShell.Core.Http.Proxies;
 
 namespace StsPowerShell.Core.Http
 {
-    /// <summary>The one HttpClient of the process, so connections are pooled and sockets are not exhausted.</summary>
+    /// <summary>
+    /// The HttpClients of the process, one per distinct route (direct, the system settings, each proxy with its
+    /// credentials), each created once, so connections are pooled and sockets are not exhausted.
+    /// </summary>
     public static class SharedHttpClient
     {
+        // More distinct proxies and credentials than this in one process is a script creating them in a loop: the
+        // pool starts over rather than grow without bound (clients in use stay alive until their requests end).
+        private const int MaximumClients = 32;
+
         // Not Lazy<T>: it would keep a failed creation's exception (a TLS setting a 4.7.1 runtime refuses) and
         // throw it from every network cmdlet until the session restarts.
-        private static readonly CreatedOnce<HttpClient> Client = new CreatedOnce<HttpClient>(Create);
+        private static readonly ConcurrentDictionary<string, CreatedOnce<HttpClient>> Clients = new ConcurrentDictionary<string, CreatedOnce<HttpClient>>(StringComparer.Ordinal);
 
         /// <summary>
         /// The User-Agent of every request, which <see cref="HttpSender"/> adds as text: default request headers
@@ -19,8 +28,22 @@ namespace StsPowerShell.Core.Http
         /// </summary>
         internal static readonly string UserAgent = $"StsPowerShell/{typeof(SharedHttpClient).Assembly.GetName().Version?.ToString(3)}";
 
-        /// <summary>The shared client. Timeouts are per call (see <see cref="StsHttpOptions.Timeout"/>), so its own is infinite.</summary>
-        public static HttpClient Instance => Client.Value;
+        /// <summary>The shared client for <paramref name="route"/>. Timeouts are per call (see <see cref="StsHttpOptions.Timeout"/>), so its own is infinite.</summary>
+        public static HttpClient For(ProxyRoute route)
+        {
+            var key = route.ClientKey;
+            if (!Clients.TryGetValue(key, out var client))
+            {
+                if (Clients.Count >= MaximumClients)
+                {
+                    Clients.Clear();
+                }
+
+                client = Clients.GetOrAdd(key, _ => new CreatedOnce<HttpClient>(() => Create(route)));
+            }
+
+            return client.Value;
+        }
 
         /// <summary>
         /// True on .NET Framework when the process would not offer TLS 1.2 (Windows PowerShell 5.1 on an
@@ -31,7 +54,7 @@ namespace StsPowerShell.Core.Http
             && (int)processProtocols != 0
             && (processProtocols & SecurityProtocolType.Tls12) == 0;
 
-        private static HttpClient Create()
+        private static HttpClient Create(ProxyRoute route)
         {
             var handler = new HttpClientHandler
             {
@@ -43,12 +66,52 @@ namespace StsPowerShell.Core.Http
                 AutomaticDecompression = DecompressionMethods.None,
             };
 
+            switch (route.Kind)
+            {
+                case ProxyRouteKind.Direct:
+                    handler.UseProxy = false;
+                    break;
+                case ProxyRouteKind.Proxy:
+                    handler.UseProxy = true;
+                    handler.Proxy = new FixedProxy(route.Proxy!, ProxyCredentials(route));
+                    break;
+                default:
+                    handler.UseProxy = true;
+                    handler.DefaultProxyCredentials = ProxyCredentials(route);
+                    break;
+            }
+
             if (NeedsTls12(RuntimeInformation.FrameworkDescription, ServicePointManager.SecurityProtocol))
             {
                 handler.SslProtocols = SslProtocols.Tls12;
             }
 
             return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        }
+
+        // The account's own credentials only when asked for: sending them to a proxy is the caller's choice.
+        private static ICredentials? ProxyCredentials(ProxyRoute route) =>
+            route.UseDefaultCredentials ? CredentialCache.DefaultCredentials : route.Credential;
+
+        /// <summary>
+        /// One proxy for every request of its client: the selector has already decided, so none of WebProxy's own
+        /// bypass rules (local addresses, its list) may decide again.
+        /// </summary>
+        private sealed class FixedProxy : IWebProxy
+        {
+            private readonly Uri address;
+
+            public FixedProxy(Uri address, ICredentials? credentials)
+            {
+                this.address = address;
+                Credentials = credentials;
+            }
+
+            public ICredentials? Credentials { get; set; }
+
+            public Uri GetProxy(Uri destination) => address;
+
+            public bool IsBypassed(Uri host) => false;
         }
     }
 

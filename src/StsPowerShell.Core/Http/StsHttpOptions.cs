@@ -1,4 +1,5 @@
 using System;
+using StsPowerShell.Core.Http.Proxies;
 
 namespace StsPowerShell.Core.Http
 {
@@ -24,6 +25,12 @@ namespace StsPowerShell.Core.Http
             get => maximumResponseBytes;
             set => maximumResponseBytes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaximumResponseBytes), value, "Expected a positive size.");
         }
+
+        /// <summary>Which proxy, if any, requests go through; automatic selection unless set (see <see cref="ProxySelector"/>).</summary>
+        public ProxySettings Proxy { get; set; } = ProxySettings.Automatic;
+
+        /// <summary>True for calls to a cloud metadata or local identity endpoint, which never go through a proxy.</summary>
+        public bool LocalIdentityEndpoint { get; set; }
 
         /// <summary>Where verbose and debug messages go; none when null.</summary>
         public IStsLogger? Logger { get; set; }

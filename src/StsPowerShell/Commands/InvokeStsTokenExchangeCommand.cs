@@ -147,6 +147,7 @@ namespace StsPowerShell.Commands
         /// <summary>Checks what is the same for every input: the endpoint, the client, the options and headers.</summary>
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             try
             {
                 tokenEndpoint = EndpointPolicy.Parse(TokenEndpoint, nameof(TokenEndpoint));

@@ -1,16 +1,19 @@
 using System;
 using System.Management.Automation;
 using StsPowerShell.Core.Http;
+using StsPowerShell.Core.Http.Proxies;
 using StsPowerShell.Pipeline;
 
 namespace StsPowerShell.Commands
 {
     /// <summary>
-    /// The base of every cmdlet that calls a server: the same timeout and retry parameters, with the same meaning,
-    /// defaults and ranges, as Invoke-RestMethod names them. Proxy parameters belong here too.
+    /// The base of every cmdlet that calls a server: the same timeout, retry and proxy parameters, with the same
+    /// meaning, defaults and ranges, as Invoke-RestMethod names them.
     /// </summary>
     public abstract class NetworkCmdlet : StsCmdlet
     {
+        private ProxySettings proxySettings = ProxySettings.Automatic;
+
         /// <summary>Seconds allowed for each attempt of each request.</summary>
         /// <value>30</value>
         [Parameter]
@@ -29,11 +32,53 @@ namespace StsPowerShell.Commands
         [ValidateRange(0, 60)]
         public int RetryIntervalSec { get; set; } = 1;
 
+        /// <summary>
+        /// A proxy for every request, loopback included; cloud metadata endpoints are still reached directly.
+        /// Without it the proxy comes from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY, then the Azure Pipelines
+        /// agent's proxy, then the system settings. Credentials in the URL are used and never shown.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>Basic credentials for the proxy, whichever one is used.</summary>
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Sends the current account's credentials to the proxy (Windows integrated authentication). Off unless asked for.</summary>
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
+        /// <summary>Connects directly, whatever the proxy variables or the system settings say.</summary>
+        [Parameter]
+        public SwitchParameter NoProxy { get; set; }
+
+        /// <summary>Checks the proxy parameters once for the whole call: a wrong combination is no input's fault.</summary>
+        protected override void BeginProcessing()
+        {
+            if (Proxy == null && ProxyCredential == null && !ProxyUseDefaultCredentials && !NoProxy)
+            {
+                return;
+            }
+
+            try
+            {
+                proxySettings = new ProxySettings(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials, NoProxy);
+            }
+            catch (ArgumentException e)
+            {
+                ThrowTerminating(e);
+            }
+        }
+
         /// <summary>The HTTP settings of this call, logging through <paramref name="pipe"/> when anyone listens.</summary>
         private protected StsHttpOptions HttpOptions(PipelineHandle pipe) => new StsHttpOptions
         {
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
             Retry = new RetryPolicy { MaximumRetryCount = MaximumRetryCount, RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec) },
+            Proxy = proxySettings,
             Logger = Logger(pipe),
         };
     }

@@ -45,6 +45,7 @@ namespace StsPowerShell.Commands
         /// <summary>The endpoint and the boundary are the same for every input: a malformed one stops the call.</summary>
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             try
             {
                 endpoint = EndpointPolicy.Parse(TokenEndpoint, nameof(TokenEndpoint));

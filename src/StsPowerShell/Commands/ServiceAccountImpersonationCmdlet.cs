@@ -33,6 +33,7 @@ namespace StsPowerShell.Commands
         /// <summary>The endpoint is the same for every input: a malformed one stops the call.</summary>
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             try
             {
                 endpoint = EndpointPolicy.Parse(IamCredentialsEndpoint, nameof(IamCredentialsEndpoint));

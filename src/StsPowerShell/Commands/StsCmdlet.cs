@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using StsPowerShell.Core.Http;
+using StsPowerShell.Core.Http.Proxies;
 using StsPowerShell.Pipeline;
 
 namespace StsPowerShell.Commands
@@ -71,6 +72,11 @@ namespace StsPowerShell.Commands
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+            catch (ProxyException e)
+            {
+                // The next input would meet the same proxy: the call stops here.
+                ThrowTerminating(e);
             }
             catch (Exception e)
             {

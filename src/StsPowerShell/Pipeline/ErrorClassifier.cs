@@ -6,6 +6,7 @@ using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Google;
 using StsPowerShell.Core.Oidc;
 using StsPowerShell.Core.Http;
+using StsPowerShell.Core.Http.Proxies;
 
 namespace StsPowerShell.Pipeline
 {
@@ -48,6 +49,10 @@ namespace StsPowerShell.Pipeline
                     return (discovery.Target == AwsDiscoveryTarget.Region ? "AwsRegionNotFound" : "AwsCredentialsNotFound", ErrorCategory.ObjectNotFound);
                 case UnusableInputException _:
                     return ("UnusableInput", ErrorCategory.InvalidData);
+                case ProxyAuthenticationException _:
+                    return ("ProxyAuthenticationRequired", ErrorCategory.AuthenticationError);
+                case ProxyConfigurationException configuration:
+                    return ("ProxyConfigurationInvalid." + ServerText.IdPart(configuration.Variable), ErrorCategory.InvalidArgument);
                 case StsTimeoutException _:
                     return ("StsTimeout", ErrorCategory.OperationTimeout);
                 case StsConnectionException _:

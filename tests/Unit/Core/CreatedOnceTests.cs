@@ -1,4 +1,5 @@
 using StsPowerShell.Core.Http;
+using StsPowerShell.Core.Http.Proxies;
 
 namespace StsPowerShell.Tests.Core;
 
@@ -36,8 +37,14 @@ public class CreatedOnceTests
     }
 
     [Fact]
-    public void TheSharedClientIsOneInstance()
+    public void EachRouteHasOneSharedClient()
     {
-        Assert.Same(SharedHttpClient.Instance, SharedHttpClient.Instance);
+        var direct = SharedHttpClient.For(ProxyRoute.Direct("loopback address"));
+        var proxied = SharedHttpClient.For(ProxyRoute.Through(new Uri("http://127.0.0.1:3128"), new System.Net.NetworkCredential("user", "one"), false, "Proxy parameter"));
+
+        Assert.Same(direct, SharedHttpClient.For(ProxyRoute.Direct("NoProxy")));
+        Assert.Same(proxied, SharedHttpClient.For(ProxyRoute.Through(new Uri("http://127.0.0.1:3128"), new System.Net.NetworkCredential("user", "one"), false, "HTTPS_PROXY")));
+        Assert.NotSame(proxied, SharedHttpClient.For(ProxyRoute.Through(new Uri("http://127.0.0.1:3128"), new System.Net.NetworkCredential("user", "two"), false, "Proxy parameter")));
+        Assert.NotSame(direct, proxied);
     }
 }

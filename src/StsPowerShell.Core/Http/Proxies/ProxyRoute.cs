@@ -1,0 +1,98 @@
+using System;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace StsPowerShell.Core.Http.Proxies
+{
+    /// <summary>How a request reaches its server.</summary>
+    public enum ProxyRouteKind
+    {
+        /// <summary>A direct connection.</summary>
+        Direct,
+
+        /// <summary>Through a proxy the module chose (a parameter, a proxy variable, the Azure Pipelines agent).</summary>
+        Proxy,
+
+        /// <summary>As the system's proxy settings say (WinINet on Windows, including PAC scripts).</summary>
+        System,
+    }
+
+    /// <summary>The way one request goes, and why: what <see cref="ProxySelector"/> decided.</summary>
+    public sealed class ProxyRoute
+    {
+        private ProxyRoute(ProxyRouteKind kind, Uri? proxy, NetworkCredential? credential, bool useDefaultCredentials, string reason)
+        {
+            Kind = kind;
+            Proxy = proxy;
+            Credential = credential;
+            UseDefaultCredentials = useDefaultCredentials;
+            Reason = reason;
+        }
+
+        /// <summary>Direct, through a proxy, or by the system settings.</summary>
+        public ProxyRouteKind Kind { get; }
+
+        /// <summary>The proxy's scheme, host and port (never credentials); null unless <see cref="Kind"/> is <see cref="ProxyRouteKind.Proxy"/>.</summary>
+        public Uri? Proxy { get; }
+
+        /// <summary>Why: the parameter, variable, entry or rule that decided.</summary>
+        public string Reason { get; }
+
+        internal NetworkCredential? Credential { get; }
+
+        internal bool UseDefaultCredentials { get; }
+
+        /// <summary>True when some proxy may carry the request, so a 407 can be its answer.</summary>
+        internal bool MayUseProxy => Kind != ProxyRouteKind.Direct;
+
+        /// <summary>
+        /// Which pooled client serves this route: one per distinct proxy and credentials. A password enters it only
+        /// as a hash, so the key held for the process's life is no copy of the secret.
+        /// </summary>
+        internal string ClientKey
+        {
+            get
+            {
+                switch (Kind)
+                {
+                    case ProxyRouteKind.Direct:
+                        return "direct";
+                    default:
+                        var credentials = UseDefaultCredentials ? "default" : Credential == null ? "none" : Credential.Domain + "\\" + Credential.UserName + "\n" + Hash(Credential.Password);
+                        return Kind + "\n" + Proxy + "\n" + credentials;
+                }
+            }
+        }
+
+        internal static ProxyRoute Direct(string reason) => new ProxyRoute(ProxyRouteKind.Direct, null, null, false, reason);
+
+        internal static ProxyRoute Through(Uri proxy, NetworkCredential? credential, bool useDefaultCredentials, string reason) =>
+            new ProxyRoute(ProxyRouteKind.Proxy, proxy, credential, useDefaultCredentials, reason);
+
+        internal static ProxyRoute BySystem(NetworkCredential? credential, bool useDefaultCredentials) =>
+            new ProxyRoute(ProxyRouteKind.System, null, credential, useDefaultCredentials, "no proxy parameter or variable applies");
+
+        /// <summary>For verbose output: for example "through proxy http://proxy:3128 (HTTPS_PROXY)" or "directly (loopback address)".</summary>
+        public override string ToString()
+        {
+            switch (Kind)
+            {
+                case ProxyRouteKind.Direct:
+                    return $"directly ({Reason})";
+                case ProxyRouteKind.Proxy:
+                    return $"through proxy {ProxyAddress.Display(Proxy!)} ({Reason})";
+                default:
+                    return $"as the system proxy settings say ({Reason})";
+            }
+        }
+
+        private static string Hash(string password)
+        {
+            using (var sha = SHA256.Create())
+            {
+                return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(password)));
+            }
+        }
+    }
+}
