@@ -41,6 +41,13 @@ namespace StsPowerShell.Commands
     /// </code>
     /// <para>Client credentials are sent with HTTP Basic unless -ClientAuthentication RequestBody is given.</para>
     /// </example>
+    /// <example title="Behind an authenticating proxy">
+    /// <code>
+    /// $proxyCredential = Get-Credential -UserName 'CORP\svc-build'
+    /// Invoke-StsTokenExchange -SubjectToken $jwt -SubjectTokenType jwt -Audience $provider -Proxy http://proxy.corp.example:8080 -ProxyCredential $proxyCredential -Verbose
+    /// </code>
+    /// <para>Sends the exchange through the proxy with Basic credentials; -Verbose names the proxy (never the credentials) for each request. Without -Proxy, HTTPS_PROXY and NO_PROXY, the Azure Pipelines agent's proxy and then the system settings apply (see about_StsPowerShell).</para>
+    /// </example>
     /// <remarks>Windows PowerShell 5.1 has no Invoke-RestMethod -Token: use -AsPlainText and put "Bearer $($token.AccessToken)" in the Authorization header.</remarks>
     /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/README.md">StsPowerShell README</seealso>
     /// <seealso href="https://www.rfc-editor.org/rfc/rfc8693">RFC 8693: OAuth 2.0 Token Exchange</seealso>
