@@ -4,10 +4,20 @@
 function Start-TestStsEmulator {
     [CmdletBinding()]
     [OutputType([pscustomobject])]
-    param()
+    param(
+        # Also serve HTTPS on a second port, with a server certificate from a test CA made at start (the info
+        # then has httpsBaseUrl, httpsPort and tlsCaFile, a PEM file holding just that CA).
+        [switch] $Https,
+
+        # The names the server certificate covers (with -Https); the emulator's default is sts.test, localhost,
+        # 127.0.0.1 and ::1.
+        [string[]] $TlsNames
+    )
 
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     $startInfo.Arguments = "`"$env:STSPOWERSHELL_EMULATOR`" --exit-on-stdin-close"
+    if ($Https) { $startInfo.Arguments += ' --https' }
+    if ($Https -and $TlsNames) { $startInfo.Arguments += " --tls-names `"$($TlsNames -join ',')`"" }
     $startInfo.RedirectStandardOutput = $true
     $startInfo.RedirectStandardInput = $true
     $startInfo.UseShellExecute = $false
@@ -19,7 +29,8 @@ function Start-TestStsEmulator {
     }
 
     # baseUrl, tokenEndpoint, workloadProvider, workforceProvider, azureOidcRequestUri, azureSystemAccessToken,
-    # azureServiceConnectionId, gitHubIdTokenRequestUrl, gitHubIdTokenRequestToken, serviceAccount, iamCredentialsEndpoint, storageEndpoint.
+    # azureServiceConnectionId, gitHubIdTokenRequestUrl, gitHubIdTokenRequestToken, serviceAccount, iamCredentialsEndpoint, storageEndpoint;
+    # with -Https also httpsBaseUrl, httpsPort and tlsCaFile (every route answers at httpsBaseUrl too).
     $info = $ready.Result | ConvertFrom-Json
     $info | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
 }

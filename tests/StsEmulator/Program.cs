@@ -1,9 +1,17 @@
 using StsEmulator;
+using StsEmulator.Tls;
 
-// dotnet run --project tests/StsEmulator [-- --port N] [--exit-on-stdin-close]
+// dotnet run --project tests/StsEmulator [-- --port N] [--exit-on-stdin-close] [--https [--tls-names a,b] [--tls-ca-file path]]
 // Prints one line of JSON when it is listening, so a script can read the address and wait on nothing else.
+// --https also listens with HTTPS on a second free port of 127.0.0.1, with a server certificate for --tls-names
+// (default sts.test,localhost,127.0.0.1,::1) issued by a CA made at start, written as PEM to --tls-ca-file (or a
+// temporary folder); the JSON line then has httpsBaseUrl, httpsPort and tlsCaFile too. Either --tls-* option
+// implies --https.
 var port = 0;
 var exitOnStdinClose = args.Contains("--exit-on-stdin-close");
+var https = args.Contains("--https");
+string[]? tlsNames = null;
+string? tlsCaFile = null;
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--port" && !int.TryParse(args[i + 1], out port))
@@ -11,9 +19,21 @@ for (var i = 0; i < args.Length - 1; i++)
         Console.Error.WriteLine("--port expects a number.");
         return 2;
     }
+
+    if (args[i] == "--tls-names")
+    {
+        tlsNames = args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        https = true;
+    }
+
+    if (args[i] == "--tls-ca-file")
+    {
+        tlsCaFile = args[i + 1];
+        https = true;
+    }
 }
 
-await using var host = await StsEmulatorHost.StartAsync(port);
+await using var host = await StsEmulatorHost.StartAsync(port, https ? EmulatorTls.Create(tlsNames, tlsCaFile) : null);
 Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(host.Info()));
 Console.Error.WriteLine("StsEmulator is listening; press Ctrl+C to stop.");
 

@@ -1,9 +1,11 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using StsEmulator.Faults;
 using StsEmulator.Jwt;
 using StsEmulator.Sts;
+using StsEmulator.Tls;
 
 namespace StsEmulator;
 
@@ -15,16 +17,23 @@ public sealed class StsEmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication app;
 
-    private StsEmulatorHost(WebApplication app, EmulatorState state)
+    private StsEmulatorHost(WebApplication app, EmulatorState state, EmulatorTls? tls)
     {
         this.app = app;
         State = state;
+        Tls = tls;
     }
 
     public EmulatorState State { get; }
 
     /// <summary>For example http://127.0.0.1:49152 (no trailing slash).</summary>
     public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>The test CA and server certificate when HTTPS is on; null otherwise.</summary>
+    public EmulatorTls? Tls { get; }
+
+    /// <summary>With HTTPS on, for example https://127.0.0.1:49153 (the same routes as <see cref="BaseUrl"/>); empty otherwise.</summary>
+    public string HttpsBaseUrl { get; private set; } = string.Empty;
 
     public Uri TokenEndpoint => new(BaseUrl + "/v1/token");
 
@@ -37,18 +46,54 @@ public sealed class StsEmulatorHost : IAsyncDisposable
     /// <summary>For AWS_CONTAINER_CREDENTIALS_FULL_URI.</summary>
     public string ContainerCredentialsUrl => BaseUrl + "/container/credentials/task";
 
-    public static async Task<StsEmulatorHost> StartAsync(int port = 0, CancellationToken cancellationToken = default)
+    public static Task<StsEmulatorHost> StartAsync(int port = 0, CancellationToken cancellationToken = default) =>
+        StartAsync(port, null, cancellationToken);
+
+    /// <summary>
+    /// With <paramref name="tls"/>, also listens with HTTPS on a second free port of 127.0.0.1, serving the same
+    /// routes with <see cref="EmulatorTls.ServerCertificate"/>; the host owns <paramref name="tls"/> from then on.
+    /// </summary>
+    public static async Task<StsEmulatorHost> StartAsync(int port, EmulatorTls? tls, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        if (tls == null)
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        else
+        {
+            // HTTP as without TLS, and HTTPS on a second free port with the test server certificate (which UseUrls cannot attach).
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Listen(IPAddress.Loopback, port);
+                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(tls.ServerCertificate));
+            });
+        }
+
         var state = new EmulatorState();
         builder.Services.AddSingleton(state);
         var app = builder.Build();
-        var host = new StsEmulatorHost(app, state);
+        var host = new StsEmulatorHost(app, state, tls);
         host.Map();
-        await app.StartAsync(cancellationToken);
-        host.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // Not started, so nobody disposes the host: remove the CA file's temporary folder here.
+            tls?.Dispose();
+            throw;
+        }
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        host.BaseUrl = addresses.First(a => a.StartsWith("http:", StringComparison.Ordinal)).TrimEnd('/');
+        if (tls != null)
+        {
+            host.HttpsBaseUrl = addresses.First(a => a.StartsWith("https:", StringComparison.Ordinal)).TrimEnd('/');
+        }
+
         state.TrustedIssuers.Add(host.BaseUrl);
         state.TrustedIssuers.Add(host.BaseUrl + "/azure");
         state.TrustedIssuers.Add(host.BaseUrl + "/github");
@@ -80,6 +125,7 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         await app.StopAsync();
         await app.DisposeAsync();
         State.Dispose();
+        Tls?.Dispose();
     }
 
     private void Map()
@@ -143,7 +189,23 @@ public sealed class StsEmulatorHost : IAsyncDisposable
     }
 
     /// <summary>What a script needs to use the emulator (printed by dotnet run, served at /emulator/info).</summary>
-    public object Info() => new
+    public object Info()
+    {
+        var info = BaseInfo();
+        if (Tls == null)
+        {
+            return info;
+        }
+
+        // With HTTPS, three fields more; every route also answers at httpsBaseUrl (the token endpoint at <httpsBaseUrl>/v1/token).
+        var withTls = JsonSerializer.SerializeToNode(info)!.AsObject();
+        withTls["httpsBaseUrl"] = HttpsBaseUrl;
+        withTls["httpsPort"] = new Uri(HttpsBaseUrl).Port;
+        withTls["tlsCaFile"] = Tls.CaFile;
+        return withTls;
+    }
+
+    private object BaseInfo() => new
     {
         baseUrl = BaseUrl,
         tokenEndpoint = TokenEndpoint.ToString(),
