@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -16,11 +17,21 @@ namespace StsPowerShell.NetFramework
     /// missing dependency fails that check only.</summary>
     internal static class Flows
     {
-        /// <summary>The flows that need System.Text.Json; each must fail when the resolver is not registered.</summary>
-        public const int FlowCount = 8;
-
         private const string AwsAccessKeyId = "AKIAEMULATOREXAMPLE1";          // tests/StsEmulator/Aws/AwsSettings.cs
         private const string AwsSecretAccessKey = "emulator/Secret+Access/Key0000000000000";
+        private const string AwsTemporaryAccessKeyId = "ASIAEMULATOREXAMPLE2";  // what its instance metadata serves
+
+        // The emulator's second instance-metadata root (tests/StsEmulator/Aws/MetadataEndpoints.cs AlternateRoot), which
+        // only URLs a configuration file names reach.
+        private const string MetadataRoot = "/imds-elsewhere/latest";
+
+        // Google's executable source runs a program; here it is a shell script, so that flow runs where this shell is.
+        private const string Shell = "/bin/sh";
+
+        /// <summary>The flows that need System.Text.Json (the executable one only where it runs); each must fail when the resolver is not registered.</summary>
+        public static int FlowCount => ShellAvailable ? 10 : 9;
+
+        private static bool ShellAvailable => File.Exists(Shell);
 
         public static void Run(Checks checks, Emulator emulator, string moduleFolder, bool withoutResolver)
         {
@@ -34,6 +45,16 @@ namespace StsPowerShell.NetFramework
                 checks.Run("cancellation stops a stalled exchange", () => Cancellation(emulator));
                 checks.Run("external_account file, file source", () => ExternalAccountFile(emulator, folder));
                 checks.Run("external_account file, url source (json format)", () => ExternalAccountUrl(emulator, folder));
+                checks.Run("external_account file, aws1 source from the emulator's instance metadata (IMDSv2)", () => ExternalAccountAws(emulator, folder));
+                if (ShellAvailable)
+                {
+                    checks.Run("external_account file, executable source (run, then its output_file)", () => ExternalAccountExecutable(emulator, folder));
+                }
+                else
+                {
+                    checks.Skip("external_account file, executable source", Shell + " is absent");
+                }
+
                 checks.Run("impersonation: federated token to service-account token", () => Impersonation(emulator));
                 checks.Run("downscoping with a credential access boundary", () => Downscope(emulator));
                 if (!withoutResolver)
@@ -103,21 +124,25 @@ namespace StsPowerShell.NetFramework
             Require(clock.Elapsed < TimeSpan.FromSeconds(4), $"cancellation took {clock.Elapsed.TotalSeconds:0.0} s");
         }
 
-        private static IssuedToken FromConfiguration(string path)
+        // Sources read variables only from this snapshot, never from the process: no AWS_* or GOOGLE_* variable of
+        // the machine running the check can change what they do. 5 s per metadata request allows for a loaded machine.
+        private static SubjectTokenContext Context(Dictionary<string, string?> environment) =>
+            new SubjectTokenContext(environment, Options()) { MetadataTimeout = TimeSpan.FromSeconds(5) };
+
+        private static IssuedToken FromConfiguration(string path, Dictionary<string, string?>? environment = null)
         {
             var configuration = ExternalAccountConfiguration.Load(path);
-            var context = new SubjectTokenContext(new Dictionary<string, string?>(), Options());
-            var credential = new ExternalAccountCredential(configuration, context);
+            var credential = new ExternalAccountCredential(configuration, Context(environment ?? new Dictionary<string, string?>()));
             return credential.GetAccessTokenAsync(new[] { "cloud-platform" }, TokenReuse.None, new TokenCache(() => DateTimeOffset.UtcNow), CancellationToken.None).GetAwaiter().GetResult();
         }
 
-        private static string WriteConfiguration(Emulator emulator, string folder, string credentialSource, string extra = "")
+        private static string WriteConfiguration(Emulator emulator, string folder, string credentialSource, string subjectTokenType = TokenTypes.Jwt)
         {
             var path = Path.Combine(folder, "config-" + Guid.NewGuid().ToString("N") + ".json");
             File.WriteAllText(path,
                 "{\"type\":\"external_account\",\"audience\":" + Quote(emulator.WorkloadProvider) +
-                ",\"subject_token_type\":\"urn:ietf:params:oauth:token-type:jwt\",\"token_url\":" + Quote(emulator.TokenEndpoint) +
-                ",\"credential_source\":" + credentialSource + extra + "}");
+                ",\"subject_token_type\":" + Quote(subjectTokenType) + ",\"token_url\":" + Quote(emulator.TokenEndpoint) +
+                ",\"credential_source\":" + credentialSource + "}");
             return path;
         }
 
@@ -135,6 +160,58 @@ namespace StsPowerShell.NetFramework
             var source = "{\"url\":" + Quote(url) + ",\"headers\":{\"Metadata\":\"true\"},\"format\":{\"type\":\"json\",\"subject_token_field_name\":\"access_token\"}}";
             var token = FromConfiguration(WriteConfiguration(emulator, folder, source));
             Require(token.Token.Length > 0, "empty token");
+        }
+
+        private static void ExternalAccountAws(Emulator emulator, string folder)
+        {
+            var root = emulator.BaseUrl + MetadataRoot;
+
+            // regional_cred_verification_url is only written into the signed token, never requested; the emulator
+            // accepts only an AWS STS host there, as Google does.
+            var source = "{\"environment_id\":\"aws1\"" +
+                ",\"region_url\":" + Quote(root + "/meta-data/placement/availability-zone") +
+                ",\"url\":" + Quote(root + "/meta-data/iam/security-credentials") +
+                ",\"imdsv2_session_token_url\":" + Quote(root + "/api/token") +
+                ",\"regional_cred_verification_url\":\"https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15\"}";
+            var path = WriteConfiguration(emulator, folder, source, TokenTypes.Aws4Request);
+
+            // No variables: the keys and the region can only come from the emulator's metadata.
+            var environment = new Dictionary<string, string?>();
+            var subjectToken = Uri.UnescapeDataString(ExternalAccountConfiguration.Load(path).CredentialSource.GetSubjectTokenAsync(Context(environment), CancellationToken.None).GetAwaiter().GetResult());
+            Require(subjectToken.Contains("Credential=" + AwsTemporaryAccessKeyId + "/") && subjectToken.Contains("https://sts.us-west-2.amazonaws.com"),
+                "the token was not signed with the metadata's keys for its availability zone's region (us-west-2b)");
+            var token = FromConfiguration(path, environment);
+            Require(token.Token.Length > 0, "empty token");
+        }
+
+        private static void ExternalAccountExecutable(Emulator emulator, string folder)
+        {
+            var script = Path.Combine(folder, "executable.sh");
+            var outputFile = Path.Combine(folder, "executable-output.json");
+            var expiration = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            var response = "{\"version\":1,\"success\":true,\"token_type\":\"" + TokenTypes.Jwt + "\",\"id_token\":" + Quote(emulator.MintJwt(emulator.WorkloadProvider)) + ",\"expiration_time\":" + expiration + "}";
+
+            // Shell built-ins only. It checks a variable the module passes, writes where output_file asks, as Google
+            // asks executables to, and prints the response. A JWT and this JSON hold no single quote.
+            File.WriteAllText(script,
+                "[ \"$GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE\" = '" + emulator.WorkloadProvider + "' ] || exit 3\n" +
+                "response='" + response + "'\n" +
+                "printf '%s' \"$response\" > \"$GOOGLE_EXTERNAL_ACCOUNT_OUTPUT_FILE\"\n" +
+                "printf '%s' \"$response\"\n");
+            var source = "{\"executable\":{\"command\":" + Quote(Shell + " \"" + script + "\"") + ",\"timeout_millis\":10000,\"output_file\":" + Quote(outputFile) + "}}";
+            var path = WriteConfiguration(emulator, folder, source);
+
+            var refused = Catch(() => FromConfiguration(path));
+            Require(refused is SubjectTokenSourceException && refused.Message.Contains(ExecutableCredentialSource.AllowVariable),
+                "without " + ExecutableCredentialSource.AllowVariable + "=1 in the context: " + (refused == null ? "success" : refused.GetType().Name + ": " + refused.Message));
+
+            var allowed = new Dictionary<string, string?> { [ExecutableCredentialSource.AllowVariable] = "1" };
+            Require(FromConfiguration(path, allowed).Token.Length > 0, "empty token");
+            Require(File.Exists(outputFile), "the executable wrote no output_file");
+
+            // Without the script, a second token can only come from the unexpired response in output_file.
+            File.Delete(script);
+            Require(FromConfiguration(path, allowed).Token.Length > 0, "empty token from output_file");
         }
 
         private static void Impersonation(Emulator emulator)
@@ -200,7 +277,7 @@ namespace StsPowerShell.NetFramework
 
         private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
-        private static void Require(bool condition, string message)
+        internal static void Require(bool condition, string message)
         {
             if (!condition)
             {

@@ -62,6 +62,7 @@ namespace StsPowerShell.NetFramework
             if (!withoutResolver)
             {
                 checks.Run("module initializer runs (OnImport)", () => RunInitializers(moduleAssembly));
+                checks.Run("every cmdlet is created and its parameters reflected, as PowerShell does", () => CmdletCreation.CreateEveryCmdlet(moduleAssembly, moduleFolder));
             }
 
             using (var emulator = Emulator.Start(options["emulator"]))
@@ -187,15 +188,23 @@ namespace StsPowerShell.NetFramework
     {
         private int passed;
         private int failed;
+        private int skipped;
 
-        public void Run(string name, Action check)
+        public void Run(string name, Action check) => Run(name, () =>
+        {
+            check();
+            return null;
+        });
+
+        /// <summary>Runs a check whose result, when it passes, is worth printing (what it counted).</summary>
+        public void Run(string name, Func<string?> check)
         {
             var clock = Stopwatch.StartNew();
             try
             {
-                check();
+                var detail = check();
                 passed++;
-                Console.WriteLine($"  PASS {name} ({clock.ElapsedMilliseconds} ms)");
+                Console.WriteLine($"  PASS {name}{(detail == null ? string.Empty : ": " + detail)} ({clock.ElapsedMilliseconds} ms)");
             }
             catch (Exception e)
             {
@@ -204,9 +213,17 @@ namespace StsPowerShell.NetFramework
             }
         }
 
+        /// <summary>A check this machine cannot run: neither a pass nor a failure, and said so.</summary>
+        public void Skip(string name, string reason)
+        {
+            skipped++;
+            Console.WriteLine($"  SKIP {name}: {reason}");
+        }
+
+        // build.ps1 and the control run read the line's start, "netframework: N passed, M failed".
         public int Finish()
         {
-            Console.WriteLine($"netframework: {passed} passed, {failed} failed");
+            Console.WriteLine($"netframework: {passed} passed, {failed} failed, {skipped} skipped");
             return failed == 0 && passed > 0 ? 0 : 1;
         }
 
