@@ -48,10 +48,11 @@ function Get-TestCount {
         return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     }
     if ($SummaryPath) {
-        # The .NET Framework check's last `netframework: N passed, M failed` line; none (mono missing, no build) is one failure.
-        $line = Select-String -LiteralPath $path -Pattern '^netframework: (\d+) passed, (\d+) failed' | Select-Object -Last 1
+        # The .NET Framework check's last `netframework: N passed, M failed, K skipped` line; none (mono missing, no build) is one failure.
+        $line = Select-String -LiteralPath $path -Pattern '^netframework: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?' | Select-Object -Last 1
         if (-not $line) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
-        return [pscustomobject]@{ Passed = [int]$line.Matches[0].Groups[1].Value; Failed = [int]$line.Matches[0].Groups[2].Value; Skipped = 0 }
+        $groups = $line.Matches[0].Groups
+        return [pscustomobject]@{ Passed = [int]$groups[1].Value; Failed = [int]$groups[2].Value; Skipped = [int]$groups[3].Value }
     }
     [xml] $document = Get-Content -LiteralPath $path -Raw
     if ($TrxPath) {
@@ -115,8 +116,8 @@ try {
         if ($netframeworkExit -ne 0 -and $netframework.Failed -eq 0) { Write-Host "The .NET Framework check exited with $netframeworkExit without a failed check: counted as a failure."; $failed++ }
         "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
         "pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
-        "netframework: $($netframework.Passed) passed, $($netframework.Failed) failed"
-        "tests: $passed passed, $failed failed, $($xunit.Skipped + $pester.Skipped) skipped"
+        "netframework: $($netframework.Passed) passed, $($netframework.Failed) failed, $($netframework.Skipped) skipped"
+        "tests: $passed passed, $failed failed, $($xunit.Skipped + $pester.Skipped + $netframework.Skipped) skipped"
         if ($failed -gt 0 -or $xunit.Passed -eq 0 -or $pester.Passed -eq 0 -or $netframework.Passed -eq 0) { exit 1 }
     }
 
