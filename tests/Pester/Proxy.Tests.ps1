@@ -15,10 +15,9 @@ Describe 'Proxies, through a real Squid' -Skip:$notLinux {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestStsEmulator.psm1') -Force
         Import-Module (Join-Path $PSScriptRoot 'TestProxy.psm1') -Force
-        $script:emulator = Start-TestStsEmulator -Https
-        $script:savedEnvironment = Clear-TestEnvironment
-        $script:testHome = Enter-TestHome -Emulator $script:emulator
-        $script:proxy = Start-TestProxy
+        $script:scene = Enter-TestProxyScene
+        $script:emulator = $script:scene.Emulator
+        $script:proxy = $script:scene.Proxy
         $script:proxyDisplay = "http://127.0.0.1:$($script:proxy.Port)"
 
         $script:stsTestUrl = "https://sts.test:$($script:emulator.httpsPort)/v1/token"
@@ -68,10 +67,7 @@ function Assert-Proxied([string] $Url) {
     }
 
     AfterAll {
-        if ($script:proxy) { Stop-TestProxy -Proxy $script:proxy }
-        if ($script:savedEnvironment) { Restore-TestEnvironment -Saved $script:savedEnvironment }
-        if ($script:testHome) { Remove-Item -Recurse -Force $script:testHome.Folder -ErrorAction SilentlyContinue }
-        if ($script:emulator) { Stop-TestStsEmulator -Emulator $script:emulator }
+        Exit-TestProxyScene -Scene $script:scene
     }
 
     Context '-Proxy and -ProxyCredential' {

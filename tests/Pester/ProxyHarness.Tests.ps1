@@ -14,10 +14,9 @@ Describe 'The proxy harness' -Skip:$notLinux {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestStsEmulator.psm1') -Force
         Import-Module (Join-Path $PSScriptRoot 'TestProxy.psm1') -Force
-        $script:emulator = Start-TestStsEmulator -Https
-        $script:savedEnvironment = Clear-TestEnvironment
-        $script:testHome = Enter-TestHome -Emulator $script:emulator
-        $script:proxy = Start-TestProxy
+        $script:scene = Enter-TestProxyScene
+        $script:emulator = $script:scene.Emulator
+        $script:proxy = $script:scene.Proxy
 
         # A GET route that answers JSON and changes nothing, by a name only Squid can resolve.
         $script:httpsPort = $script:emulator.httpsPort
@@ -70,10 +69,7 @@ Invoke-RestMethod -Uri $env:TEST_URL -Proxy $env:TEST_PROXY -ProxyCredential $cr
     }
 
     AfterAll {
-        if ($script:proxy) { Stop-TestProxy -Proxy $script:proxy }
-        if ($script:savedEnvironment) { Restore-TestEnvironment -Saved $script:savedEnvironment }
-        if ($script:testHome) { Remove-Item -Recurse -Force $script:testHome.Folder -ErrorAction SilentlyContinue }
-        if ($script:emulator) { Stop-TestStsEmulator -Emulator $script:emulator }
+        Exit-TestProxyScene -Scene $script:scene
     }
 
     Context 'curl through Squid' {

@@ -9,6 +9,8 @@
 # instances never collide). The shell's standard input is a pipe from the test process: when it closes, on
 # Stop-TestProxy or because the test process died without cleaning up, the shell kills Squid, so no Squid
 # outlives its test. The shell exits when Squid does.
+Import-Module (Join-Path $PSScriptRoot 'TestStsEmulator.psm1')
+
 $script:squidWrapper = @'
 exec 3<&0
 "$1" -N -n "$2" -f "$3" </dev/null 3<&- >"$4" 2>&1 &
@@ -539,4 +541,37 @@ function Get-SquidDiagnostics {
     if ($text) { ($text | Select-Object -Unique) -join ' / ' } else { 'Squid wrote nothing about it' }
 }
 
-Export-ModuleMember -Function Start-TestProxy, Stop-TestProxy, Get-TestProxyLog, Wait-TestProxyLog, Get-TestProxyRequest, Invoke-TestPwsh
+# What every proxy test file starts from: the emulator over HTTPS, the module's variables cleared (so no proxy or
+# cloud setting of this machine applies), a temporary home with instance metadata at the emulator, and a private
+# Squid. Exit-TestProxyScene undoes it; so does a failure halfway through.
+function Enter-TestProxyScene {
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param()
+
+    $scene = [pscustomobject]@{ Emulator = $null; Saved = $null; Home = $null; Proxy = $null }
+    try {
+        $scene.Emulator = Start-TestStsEmulator -Https
+        $scene.Saved = Clear-TestEnvironment
+        $scene.Home = Enter-TestHome -Emulator $scene.Emulator
+        $scene.Proxy = Start-TestProxy
+        $scene
+    }
+    catch {
+        Exit-TestProxyScene -Scene $scene
+        throw
+    }
+}
+
+function Exit-TestProxyScene {
+    [CmdletBinding()]
+    param([pscustomobject] $Scene)
+
+    if (-not $Scene) { return }
+    if ($Scene.Proxy) { Stop-TestProxy -Proxy $Scene.Proxy }
+    if ($Scene.Saved) { Restore-TestEnvironment -Saved $Scene.Saved }
+    if ($Scene.Home) { Remove-Item -Recurse -Force $Scene.Home.Folder -ErrorAction SilentlyContinue }
+    if ($Scene.Emulator) { Stop-TestStsEmulator -Emulator $Scene.Emulator }
+}
+
+Export-ModuleMember -Function Enter-TestProxyScene, Exit-TestProxyScene, Start-TestProxy, Stop-TestProxy, Get-TestProxyLog, Wait-TestProxyLog, Get-TestProxyRequest, Invoke-TestPwsh
