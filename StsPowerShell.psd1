@@ -11,7 +11,7 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('StsPowerShell.format.ps1xml')
     CmdletsToExport        = @(
-        'Get-AzurePipelinesIdToken', 'Get-GitHubActionsIdToken', 'Get-GoogleExternalAccountToken', 'Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken',
+        'Get-AzureManagedIdentityToken', 'Get-AzurePipelinesIdToken', 'Get-GitHubActionsIdToken', 'Get-GoogleExternalAccountToken', 'Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken',
         'New-GoogleAccessBoundaryRule', 'New-GoogleDownscopedAccessToken', 'New-GoogleServiceAccountAccessToken', 'New-GoogleServiceAccountIdToken', 'Test-StsSubjectToken'
     )
     FunctionsToExport      = @()

@@ -74,7 +74,8 @@ namespace StsPowerShell.Core
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is NotSupportedException || e is ArgumentException)
             {
-                throw new UnusableInputException($"{path} cannot be read ({e.GetType().Name})");
+                // The cause stays inner, so a caller can say what access is missing.
+                throw new UnusableInputException($"{path} cannot be read ({e.GetType().Name})", e);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System;
 using StsPowerShell.Core.Http;
 
 namespace StsPowerShell.Core
@@ -11,8 +12,8 @@ namespace StsPowerShell.Core
     public sealed class UnusableInputException : StsException
     {
         /// <summary>Creates the exception.</summary>
-        public UnusableInputException(string message)
-            : base(message)
+        public UnusableInputException(string message, Exception? innerException = null)
+            : base(message, innerException)
         {
         }
     }

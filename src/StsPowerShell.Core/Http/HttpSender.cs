@@ -38,7 +38,7 @@ namespace StsPowerShell.Core.Http
                 using var request = createRequest();
                 endpoint ??= EndpointPolicy.DisplayUri(request.RequestUri!);
                 route ??= ProxySelector.Select(request.RequestUri!, options.Proxy, options.LocalIdentityEndpoint);
-                client ??= SharedHttpClient.For(route);
+                client ??= SharedHttpClient.For(route, options.ServerCertificateThumbprint);
 
                 request.Headers.TryAddWithoutValidation("User-Agent", SharedHttpClient.UserAgent);
                 options.Logger?.Verbose($"{request.Method} {endpoint} {route} (attempt {attempt} of {totalAttempts}, timeout {options.Timeout.TotalSeconds:0.###} s)");
@@ -65,7 +65,7 @@ namespace StsPowerShell.Core.Http
 
                     var body = await ReadBoundedAsync(response, endpoint, options.MaximumResponseBytes, attempt, attemptCancellation.Token).ConfigureAwait(false);
                     options.Logger?.Debug($"{endpoint} answered HTTP {status} with {body.Length} characters in {(Stopwatch.GetTimestamp() - started) * 1000 / Stopwatch.Frequency} ms");
-                    if (RetryPolicy.IsTransientStatus(status) && attempt < totalAttempts)
+                    if (options.Retry.RetryOnStatus(status) && attempt < totalAttempts)
                     {
                         var delay = options.Retry.ComputeDelay(attempt, response.Headers.RetryAfter, options.Clock(), options.Timeout);
                         options.Logger?.Verbose($"{endpoint} answered HTTP {status}; retrying in {delay.TotalSeconds:0.###} s");

@@ -45,6 +45,12 @@ namespace StsPowerShell.Core.Http
             }
         };
 
+        /// <summary>
+        /// Which HTTP statuses are worth another attempt: <see cref="IsTransientStatus"/> unless a service documents
+        /// more (Azure's instance metadata service asks for retries on 404 and 410 while it starts).
+        /// </summary>
+        public Func<int, bool> RetryOnStatus { get; set; } = IsTransientStatus;
+
         /// <summary>True for the HTTP statuses worth another attempt.</summary>
         public static bool IsTransientStatus(int statusCode) =>
             statusCode == 408 || statusCode == 429 || statusCode == 500 || statusCode == 502 || statusCode == 503 || statusCode == 504;

@@ -28,10 +28,14 @@ namespace StsPowerShell.Core.Http
         /// </summary>
         internal static readonly string UserAgent = $"StsPowerShell/{typeof(SharedHttpClient).Assembly.GetName().Version?.ToString(3)}";
 
-        /// <summary>The shared client for <paramref name="route"/>. Timeouts are per call (see <see cref="StsHttpOptions.Timeout"/>), so its own is infinite.</summary>
-        public static HttpClient For(ProxyRoute route)
+        /// <summary>
+        /// The shared client for <paramref name="route"/>, trusting only a server certificate with
+        /// <paramref name="pinnedThumbprint"/> when one is given. Timeouts are per call (see
+        /// <see cref="StsHttpOptions.Timeout"/>), so its own is infinite.
+        /// </summary>
+        public static HttpClient For(ProxyRoute route, string? pinnedThumbprint = null)
         {
-            var key = route.ClientKey;
+            var key = pinnedThumbprint == null ? route.ClientKey : route.ClientKey + "\npinned " + pinnedThumbprint.ToUpperInvariant();
             if (!Clients.TryGetValue(key, out var client))
             {
                 if (Clients.Count >= MaximumClients)
@@ -39,7 +43,7 @@ namespace StsPowerShell.Core.Http
                     Clients.Clear();
                 }
 
-                client = Clients.GetOrAdd(key, _ => new CreatedOnce<HttpClient>(() => Create(route)));
+                client = Clients.GetOrAdd(key, _ => new CreatedOnce<HttpClient>(() => Create(route, pinnedThumbprint)));
             }
 
             return client.Value;
@@ -54,7 +58,7 @@ namespace StsPowerShell.Core.Http
             && (int)processProtocols != 0
             && (processProtocols & SecurityProtocolType.Tls12) == 0;
 
-        private static HttpClient Create(ProxyRoute route)
+        private static HttpClient Create(ProxyRoute route, string? pinnedThumbprint)
         {
             var handler = new HttpClientHandler
             {
@@ -79,6 +83,13 @@ namespace StsPowerShell.Core.Http
                     handler.UseProxy = true;
                     handler.DefaultProxyCredentials = ProxyCredentials(route);
                     break;
+            }
+
+            if (pinnedThumbprint != null)
+            {
+                // The endpoint's own certificate, named by the platform, replaces chain validation.
+                handler.ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+                    certificate != null && string.Equals(certificate.GetCertHashString(), pinnedThumbprint, StringComparison.OrdinalIgnoreCase);
             }
 
             if (NeedsTls12(RuntimeInformation.FrameworkDescription, ServicePointManager.SecurityProtocol))

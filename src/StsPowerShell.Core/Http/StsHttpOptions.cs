@@ -32,6 +32,12 @@ namespace StsPowerShell.Core.Http
         /// <summary>True for calls to a cloud metadata or local identity endpoint, which never go through a proxy.</summary>
         public bool LocalIdentityEndpoint { get; set; }
 
+        /// <summary>
+        /// The SHA-1 thumbprint (hex) the server's certificate must have, instead of a chain to a trusted root: for
+        /// a local identity endpoint that serves a self-signed certificate and says which (Service Fabric).
+        /// </summary>
+        public string? ServerCertificateThumbprint { get; set; }
+
         /// <summary>Where verbose and debug messages go; none when null.</summary>
         public IStsLogger? Logger { get; set; }
 

@@ -1,7 +1,6 @@
 using System;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using StsPowerShell.Core.Http;
@@ -31,33 +30,7 @@ namespace StsPowerShell.Core.Oidc
                 throw new IdTokenUnavailableException(source, $"{explainStatus(result.StatusCode)} ({detail})", result.StatusCode) { Endpoint = result.Endpoint, Attempts = result.Attempts };
             }
 
-            string? token = null;
-            try
-            {
-                using var document = JsonText.Parse(result.Body);
-                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(tokenField, out var value) && value.ValueKind == JsonValueKind.String)
-                {
-                    token = value.GetString();
-                }
-            }
-            catch (JsonException)
-            {
-                // Reported below without quoting the body, which may hold a token.
-            }
-
-            if (string.IsNullOrEmpty(token))
-            {
-                throw new IdTokenUnavailableException(source, $"{result.Endpoint} answered without a '{tokenField}' string in a JSON object ({result.MediaType ?? "no content type"}, {result.Body.Length} characters).", result.StatusCode);
-            }
-
-            try
-            {
-                return new OidcToken(token!, source);
-            }
-            catch (UnusableInputException e)
-            {
-                throw new IdTokenUnavailableException(source, $"{result.Endpoint} answered with a '{tokenField}' that is not a JWT: {e.Message}", result.StatusCode);
-            }
+            return OidcToken.FromResponse(result, source, tokenField);
         }
     }
 }

@@ -1,4 +1,6 @@
 using System.Linq;
+using System.Text.Json;
+using StsPowerShell.Core.Http;
 using StsPowerShell.Core.Exchange;
 
 namespace StsPowerShell.Core.Oidc
@@ -11,6 +13,39 @@ namespace StsPowerShell.Core.Oidc
             Token = token;
             Source = source;
             Claims = JwtClaims.Decode(token);
+        }
+
+        /// <summary>The JWT in <paramref name="field"/> of a JSON answer from <paramref name="source"/>'s token service.</summary>
+        /// <exception cref="IdTokenUnavailableException">No such string, or not a JWT; the body is never quoted.</exception>
+        internal static OidcToken FromResponse(HttpResult result, string source, string field)
+        {
+            string? token = null;
+            try
+            {
+                using var document = JsonText.Parse(result.Body);
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String)
+                {
+                    token = value.GetString();
+                }
+            }
+            catch (JsonException)
+            {
+                // Reported below without quoting the body, which may hold a token.
+            }
+
+            if (string.IsNullOrEmpty(token))
+            {
+                throw new IdTokenUnavailableException(source, $"{result.Endpoint} answered without a '{field}' string in a JSON object ({result.MediaType ?? "no content type"}, {result.Body.Length} characters).", result.StatusCode);
+            }
+
+            try
+            {
+                return new OidcToken(token!, source);
+            }
+            catch (UnusableInputException e)
+            {
+                throw new IdTokenUnavailableException(source, $"{result.Endpoint} answered with a '{field}' that is not a JWT: {e.Message}", result.StatusCode);
+            }
         }
 
         /// <summary>The JWT. A secret.</summary>
