@@ -10,8 +10,9 @@ using StsPowerShell.Core.Oidc;
 namespace StsPowerShell.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Gets the OIDC token Azure DevOps issues to the running pipeline job for a workload identity federation service connection.</para>
-    /// <para type="description">POSTs to SYSTEM_OIDCREQUESTURI with api-version 7.1 and the service connection id, authorized by the job's System.AccessToken, and writes the JWT as an StsPowerShell.OidcSubjectToken: the token as a SecureString, with its issuer, subject, audience and expiry shown. It pipes into Invoke-StsTokenExchange.</para>
+    /// <para type="synopsis">Gets the OIDC token Azure DevOps issues to the running pipeline job: for a workload identity federation service connection, or for the pipeline itself.</para>
+    /// <para type="description">POSTs to SYSTEM_OIDCREQUESTURI with api-version 7.1 and, when given, the service connection id, authorized by the job's System.AccessToken, and writes the JWT as an StsPowerShell.OidcSubjectToken: the token as a SecureString, with its issuer, subject, audience and expiry shown. It pipes into Invoke-StsTokenExchange.</para>
+    /// <para type="description">Without -ServiceConnectionId the token speaks for the pipeline (subject p://&lt;organization&gt;/&lt;project&gt;/&lt;pipeline&gt;), so reaching Google needs no Azure Resource Manager service connection. Without SYSTEM_OIDCREQUESTURI the URL is built from SYSTEM_TEAMFOUNDATIONCOLLECTIONURI, SYSTEM_TEAMPROJECTID, SYSTEM_HOSTTYPE, SYSTEM_PLANID and SYSTEM_JOBID. The token lives 10 minutes: request it right before the exchange.</para>
     /// <para type="description">The pipeline must map System.AccessToken into the task's environment (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)); the error says so when it is missing.</para>
     /// </summary>
     /// <example title="Azure Pipelines to a Google service account">
@@ -21,6 +22,12 @@ namespace StsPowerShell.Commands
     ///     New-GoogleServiceAccountAccessToken -ServiceAccount deployer@my-project.iam.gserviceaccount.com
     /// </code>
     /// <para>The whole chain, in one pipeline.</para>
+    /// </example>
+    /// <example title="The pipeline's own token, no service connection">
+    /// <code>
+    /// Get-AzurePipelinesIdToken | Invoke-StsTokenExchange -Audience $provider -Scope cloud-platform
+    /// </code>
+    /// <para>The Google provider's issuer is https://vstoken.dev.azure.com/&lt;organization id&gt; and the subject p://&lt;organization&gt;/&lt;project&gt;/&lt;pipeline&gt;.</para>
     /// </example>
     /// <example title="See what the token says">
     /// <code>
@@ -33,10 +40,10 @@ namespace StsPowerShell.Commands
     [OutputType(typeof(OidcSubjectToken))]
     public sealed class GetAzurePipelinesIdTokenCommand : NetworkCmdlet
     {
-        /// <summary>The id (GUID) of the workload identity federation service connection.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The id (GUID) of a workload identity federation service connection; without it, the token is the pipeline's own.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        public string ServiceConnectionId { get; set; } = string.Empty;
+        public string? ServiceConnectionId { get; set; }
 
         /// <summary>The job's System.AccessToken (string or SecureString); SYSTEM_ACCESSTOKEN when not given.</summary>
         [Parameter]

@@ -52,7 +52,7 @@ public class CiIdTokenTests
     }
 
     [Theory]
-    [InlineData(AzurePipelinesIdToken.RequestUriVariable, "SYSTEM_OIDCREQUESTURI is not set: run this inside an Azure Pipelines job")]
+    [InlineData(AzurePipelinesIdToken.RequestUriVariable, "SYSTEM_OIDCREQUESTURI is not set, nor SYSTEM_TEAMFOUNDATIONCOLLECTIONURI to build it from: run this inside an Azure Pipelines job")]
     [InlineData(AzurePipelinesIdToken.AccessTokenVariable, "SYSTEM_ACCESSTOKEN is not set: the pipeline must map System.AccessToken into the task's environment")]
     public async Task AMissingVariableIsNamedWithWhatToDo(string missing, string message)
     {
