@@ -2,11 +2,12 @@
 
 <#
 .SYNOPSIS
-    Inside an Azure Pipelines task (SYSTEM_ACCESSTOKEN mapped): from the service connection's OIDC token to a
-    Google service account, then a Google API call that lists a project's Cloud Storage buckets. Works on
+    Inside an Azure Pipelines task (SYSTEM_ACCESSTOKEN mapped): from the service connection's OIDC token, or the
+    pipeline's own when no service connection is named, to a Google service account, then a Google API call that lists a project's Cloud Storage buckets. Works on
     Windows PowerShell 5.1 and PowerShell 7.
 .PARAMETER ServiceConnectionId
-    The id of the workload identity federation service connection.
+    The id of a workload identity federation service connection; without it, the pipeline's own token (subject
+    p://<organization>/<project>/<pipeline>) is used.
 .PARAMETER Provider
     The workload identity pool provider's full resource name.
 .PARAMETER ServiceAccount
@@ -24,7 +25,7 @@
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)] [string] $ServiceConnectionId,
+    [string] $ServiceConnectionId,
     [Parameter(Mandatory)] [string] $Provider,
     [Parameter(Mandatory)] [string] $ServiceAccount,
     [Parameter(Mandatory)] [string] $Project,
@@ -34,7 +35,9 @@ param(
 )
 
 # Windows PowerShell has no -Token on Invoke-RestMethod: ask for the plain text and put it in the header alone.
-$token = Get-AzurePipelinesIdToken -ServiceConnectionId $ServiceConnectionId |
+$connection = @{}
+if ($ServiceConnectionId) { $connection.ServiceConnectionId = $ServiceConnectionId }
+$token = Get-AzurePipelinesIdToken @connection |
     Invoke-StsTokenExchange -TokenEndpoint $TokenEndpoint -Audience $Provider -Scope cloud-platform |
     New-GoogleServiceAccountAccessToken -ServiceAccount $ServiceAccount -IamCredentialsEndpoint $IamCredentialsEndpoint -AsPlainText
 Invoke-RestMethod "$StorageEndpoint/storage/v1/b?project=$Project" -Headers @{ Authorization = "Bearer $($token.AccessToken)" } |

@@ -6,7 +6,7 @@ using StsPowerShell.Core.Oidc;
 namespace StsPowerShell
 {
     /// <summary>
-    /// An OIDC ID token a CI system issued to the job. SubjectToken and SubjectTokenType bind by name to
+    /// An OIDC ID token a CI system issued to the job, or an Azure managed identity's Entra ID token. SubjectToken and SubjectTokenType bind by name to
     /// Invoke-StsTokenExchange; the token's own audience is TokenAudience, so it never binds as the STS audience.
     /// </summary>
     public sealed class OidcSubjectToken
@@ -32,7 +32,7 @@ namespace StsPowerShell
         /// <summary>The JWT's exp.</summary>
         public DateTimeOffset? ExpiresOn { get; set; }
 
-        /// <summary>AzurePipelines or GitHubActions.</summary>
+        /// <summary>AzurePipelines, GitHubActions, or for an Azure managed identity the endpoint found: Imds, AppService, AzureArc, CloudShell or ServiceFabric.</summary>
         public string Source { get; set; } = string.Empty;
 
         /// <summary>Never reveals the token.</summary>
