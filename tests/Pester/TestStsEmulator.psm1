@@ -31,6 +31,12 @@ function Start-TestStsEmulator {
     # baseUrl, tokenEndpoint, workloadProvider, workforceProvider, azureOidcRequestUri, azureSystemAccessToken,
     # azureServiceConnectionId, gitHubIdTokenRequestUrl, gitHubIdTokenRequestToken, serviceAccount, iamCredentialsEndpoint, storageEndpoint;
     # with -Https also httpsBaseUrl, httpsPort and tlsCaFile (every route answers at httpsBaseUrl too).
+    # Azure Pipelines at the real path: azureCollectionUri, azureProjectId, azureHostType, azurePlanId, azureJobId,
+    # azureDevOpsOidcRequestUri, azureUnauthorizedServiceConnectionId.
+    # Azure managed identities: azureTenantId, azureIssuer, azureAppIdUri, azureSystemIdentity {clientId, objectId},
+    # azureUserIdentity {clientId, objectId, resourceId}, azureImdsAuthorityHost, azureImdsTokenUrl,
+    # azureAppServiceEndpoint, azureIdentityHeader, azureCloudShellEndpoint, azureArcImdsEndpoint, azureArcEndpoint,
+    # azureArcControlUrl, azureServiceFabricSecret; with -Https also httpsThumbprint and azureServiceFabricEndpoint.
     $info = $ready.Result | ConvertFrom-Json
     $info | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
 }
@@ -61,6 +67,19 @@ function Get-TestRequestCount {
     (Invoke-RestMethod -Uri "$($Emulator.BaseUrl)/emulator/requests").count
 }
 
+# Names the key file in the Arc challenge. The emulator writes a fresh secret there (creating the file) unless
+# -NoWrite, when it accepts whatever the file holds; returns the full path the challenge names.
+function Set-TestAzureArcKeyFile {
+    [CmdletBinding(SupportsShouldProcess)]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] [pscustomobject] $Emulator, [Parameter(Mandatory)] [string] $Path, [switch] $NoWrite)
+
+    if ($PSCmdlet.ShouldProcess($Path, 'Name as the Arc key file')) {
+        $body = @{ keyFile = $Path; writeKey = -not $NoWrite } | ConvertTo-Json
+        (Invoke-RestMethod -Method Post -Uri $Emulator.azureArcControlUrl -ContentType 'application/json' -Body $body).keyFile
+    }
+}
+
 function Add-TestFault {
     [CmdletBinding()]
     param([Parameter(Mandatory)] [pscustomobject] $Emulator, [Parameter(Mandatory)] [hashtable] $Fault)
@@ -78,7 +97,10 @@ $script:moduleVariables = 'HOME', 'USERPROFILE', 'GOOGLE_APPLICATION_CREDENTIALS
     # Proxy selection (both cases: they are different variables on Linux) and the endpoints it never proxies.
     'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy',
     'TF_BUILD', 'AGENT_PROXYURL', 'AGENT_PROXYUSERNAME', 'AGENT_PROXYPASSWORD', 'AGENT_PROXYBYPASSLIST',
-    'IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'IMDS_ENDPOINT'
+    'IDENTITY_ENDPOINT', 'MSI_ENDPOINT', 'IMDS_ENDPOINT',
+    # Issue 15's Azure sources: managed identity and the real-shaped Azure DevOps OIDC URL.
+    'AZURE_POD_IDENTITY_AUTHORITY_HOST', 'IDENTITY_HEADER', 'IDENTITY_SERVER_THUMBPRINT', 'MSI_SECRET',
+    'SYSTEM_TEAMFOUNDATIONCOLLECTIONURI', 'SYSTEM_TEAMPROJECTID', 'SYSTEM_HOSTTYPE', 'SYSTEM_PLANID', 'SYSTEM_JOBID'
 
 function Clear-TestEnvironment {
     [CmdletBinding(SupportsShouldProcess)]
@@ -143,4 +165,4 @@ function New-TestConfiguration {
     $path
 }
 
-Export-ModuleMember -Function Start-TestStsEmulator, Stop-TestStsEmulator, New-TestJwt, Get-TestRequestCount, Add-TestFault, Clear-TestEnvironment, Restore-TestEnvironment, New-TestConfiguration, Enter-TestHome
+Export-ModuleMember -Function Start-TestStsEmulator, Stop-TestStsEmulator, New-TestJwt, Get-TestRequestCount, Add-TestFault, Clear-TestEnvironment, Restore-TestEnvironment, New-TestConfiguration, Enter-TestHome, Set-TestAzureArcKeyFile

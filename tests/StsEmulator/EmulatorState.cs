@@ -24,11 +24,13 @@ public sealed class EmulatorState : IDisposable
 
     public Ci.CiSettings Ci { get; } = new();
 
+    public Azure.AzureSettings Azure { get; } = new();
+
     /// <summary>Service accounts the IAM Credentials endpoints know.</summary>
     public ISet<string> ServiceAccounts { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { DefaultServiceAccount };
 
-    /// <summary>Audiences every provider accepts in a JWT besides its own name (Azure DevOps' fixed audience).</summary>
-    public ISet<string> AllowedJwtAudiences { get; } = new HashSet<string>(StringComparer.Ordinal) { "api://AzureADTokenExchange" };
+    /// <summary>Audiences every provider accepts in a JWT besides its own name (Azure DevOps' fixed audience, the app ID URI Azure tests ask for).</summary>
+    public ISet<string> AllowedJwtAudiences { get; } = new HashSet<string>(StringComparer.Ordinal) { "api://AzureADTokenExchange", StsEmulator.Azure.AzureSettings.AppIdUri };
 
     // Tests change these sets before requests, never during them, so plain sets suffice.
 

@@ -5,8 +5,8 @@ using StsEmulator.Tls;
 // Prints one line of JSON when it is listening, so a script can read the address and wait on nothing else.
 // --https also listens with HTTPS on a second free port of 127.0.0.1, with a server certificate for --tls-names
 // (default sts.test,localhost,127.0.0.1,::1) issued by a CA made at start, written as PEM to --tls-ca-file (or a
-// temporary folder); the JSON line then has httpsBaseUrl, httpsPort and tlsCaFile too. Either --tls-* option
-// implies --https.
+// temporary folder); the JSON line then has httpsBaseUrl, httpsPort, tlsCaFile, httpsThumbprint (the server
+// certificate's SHA-1) and azureServiceFabricEndpoint too. Either --tls-* option implies --https.
 var port = 0;
 var exitOnStdinClose = args.Contains("--exit-on-stdin-close");
 var https = args.Contains("--https");

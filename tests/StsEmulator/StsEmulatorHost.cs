@@ -46,6 +46,31 @@ public sealed class StsEmulatorHost : IAsyncDisposable
     /// <summary>For AWS_CONTAINER_CREDENTIALS_FULL_URI.</summary>
     public string ContainerCredentialsUrl => BaseUrl + "/container/credentials/task";
 
+    /// <summary>SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: the real-shaped Azure DevOps OIDC route lies below it.</summary>
+    public string AzureCollectionUri => BaseUrl + "/azdo/";
+
+    /// <summary>SYSTEM_OIDCREQUESTURI as a real job has it: the collection URI, project, hub, plan and job.</summary>
+    public string AzureDevOpsOidcRequestUri =>
+        $"{AzureCollectionUri}{Ci.CiSettings.ProjectId}/_apis/distributedtask/hubs/{Ci.CiSettings.HostType}/plans/{Ci.CiSettings.PlanId}/jobs/{Ci.CiSettings.JobId}/oidctoken";
+
+    /// <summary>The VM instance metadata token URL; AZURE_POD_IDENTITY_AUTHORITY_HOST is <see cref="BaseUrl"/>.</summary>
+    public string AzureImdsTokenUrl => BaseUrl + Azure.ManagedIdentityEndpoints.ImdsPath;
+
+    /// <summary>IDENTITY_ENDPOINT of App Service, Functions and Automation.</summary>
+    public string AzureAppServiceEndpoint => BaseUrl + Azure.ManagedIdentityEndpoints.AppServicePath;
+
+    /// <summary>MSI_ENDPOINT of Cloud Shell.</summary>
+    public string AzureCloudShellEndpoint => BaseUrl + Azure.ManagedIdentityEndpoints.CloudShellPath;
+
+    /// <summary>IMDS_ENDPOINT of an Arc machine.</summary>
+    public string AzureArcImdsEndpoint => BaseUrl + Azure.ManagedIdentityEndpoints.ArcPrefix;
+
+    /// <summary>IDENTITY_ENDPOINT of an Arc machine.</summary>
+    public string AzureArcEndpoint => AzureArcImdsEndpoint + Azure.ManagedIdentityEndpoints.ImdsPath;
+
+    /// <summary>With HTTPS on, IDENTITY_ENDPOINT of Service Fabric (served on the HTTPS listener only); empty otherwise.</summary>
+    public string AzureServiceFabricEndpoint => Tls == null ? string.Empty : HttpsBaseUrl + Azure.ManagedIdentityEndpoints.ServiceFabricPath;
+
     public static Task<StsEmulatorHost> StartAsync(int port = 0, CancellationToken cancellationToken = default) =>
         StartAsync(port, null, cancellationToken);
 
@@ -97,6 +122,7 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         state.TrustedIssuers.Add(host.BaseUrl);
         state.TrustedIssuers.Add(host.BaseUrl + "/azure");
         state.TrustedIssuers.Add(host.BaseUrl + "/github");
+        state.TrustedIssuers.Add(Azure.AzureSettings.Issuer);
         return host;
     }
 
@@ -154,6 +180,7 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         app.UseMiddleware<FaultMiddleware>(State.Faults);
 
         Aws.MetadataEndpoints.Map(app, State);
+        Azure.ManagedIdentityEndpoints.Map(app, State);
         Ci.CiTokenEndpoints.Map(app, this);
         Iam.IamCredentialsEndpoints.Map(app, this);
         Storage.StorageEndpoints.Map(app, State);
@@ -197,11 +224,14 @@ public sealed class StsEmulatorHost : IAsyncDisposable
             return info;
         }
 
-        // With HTTPS, three fields more; every route also answers at httpsBaseUrl (the token endpoint at <httpsBaseUrl>/v1/token).
+        // With HTTPS, more fields; every route also answers at httpsBaseUrl (the token endpoint at <httpsBaseUrl>/v1/token),
+        // and Service Fabric's only there. httpsThumbprint is the server certificate's, as IDENTITY_SERVER_THUMBPRINT pins it.
         var withTls = JsonSerializer.SerializeToNode(info)!.AsObject();
         withTls["httpsBaseUrl"] = HttpsBaseUrl;
         withTls["httpsPort"] = new Uri(HttpsBaseUrl).Port;
         withTls["tlsCaFile"] = Tls.CaFile;
+        withTls["httpsThumbprint"] = Tls.ServerCertificate.Thumbprint;
+        withTls["azureServiceFabricEndpoint"] = AzureServiceFabricEndpoint;
         return withTls;
     }
 
@@ -220,6 +250,31 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         serviceAccount = EmulatorState.DefaultServiceAccount,
         iamCredentialsEndpoint = BaseUrl,
         storageEndpoint = BaseUrl,
+
+        // Azure Pipelines at the path a real job uses (SYSTEM_TEAMFOUNDATIONCOLLECTIONURI, SYSTEM_TEAMPROJECTID, …).
+        azureCollectionUri = AzureCollectionUri,
+        azureProjectId = Ci.CiSettings.ProjectId,
+        azureHostType = Ci.CiSettings.HostType,
+        azurePlanId = Ci.CiSettings.PlanId,
+        azureJobId = Ci.CiSettings.JobId,
+        azureDevOpsOidcRequestUri = AzureDevOpsOidcRequestUri,
+        azureUnauthorizedServiceConnectionId = Ci.CiSettings.UnauthorizedServiceConnectionId,
+
+        // Azure managed identities: the endpoints, the secrets they check, and who the tokens speak for.
+        azureTenantId = Azure.AzureSettings.TenantId,
+        azureIssuer = Azure.AzureSettings.Issuer,
+        azureAppIdUri = Azure.AzureSettings.AppIdUri,
+        azureSystemIdentity = new { clientId = State.Azure.SystemIdentity.ClientId, objectId = State.Azure.SystemIdentity.ObjectId },
+        azureUserIdentity = new { clientId = State.Azure.UserIdentities[0].ClientId, objectId = State.Azure.UserIdentities[0].ObjectId, resourceId = State.Azure.UserIdentities[0].ResourceId },
+        azureImdsAuthorityHost = BaseUrl,
+        azureImdsTokenUrl = AzureImdsTokenUrl,
+        azureAppServiceEndpoint = AzureAppServiceEndpoint,
+        azureIdentityHeader = State.Azure.IdentityHeader,
+        azureCloudShellEndpoint = AzureCloudShellEndpoint,
+        azureArcImdsEndpoint = AzureArcImdsEndpoint,
+        azureArcEndpoint = AzureArcEndpoint,
+        azureArcControlUrl = BaseUrl + Azure.ManagedIdentityEndpoints.ArcControlPath,
+        azureServiceFabricSecret = State.Azure.ServiceFabricSecret,
     };
 
     private sealed record FaultRequest(int? Status, string? Body, string? RetryAfter, bool Drop, int DelayMs);
