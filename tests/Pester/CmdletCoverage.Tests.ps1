@@ -10,6 +10,11 @@
 BeforeDiscovery {
     # One row per exported cmdlet: its parameter sets, and the error paths tested (ErrorId prefix and category).
     $coverage = @(
+        @{ Command = 'Get-AzureManagedIdentityToken'; Sets = @('SystemAssigned', 'ClientId', 'ObjectId', 'ResourceId'); Errors = @(
+                @{ Case = 'a user-assigned identity the endpoint does not know'; ErrorId = 'IdTokenUnavailable.Imds'; Category = 'ObjectNotFound' }
+                @{ Case = 'neither a resource nor an audience'; ErrorId = 'InvalidParameter.Resource'; Category = 'InvalidArgument' }
+                @{ Case = 'App Service asked for where it is not configured'; ErrorId = 'IdTokenUnavailable.AppService'; Category = 'ObjectNotFound' }
+                @{ Case = 'a user-assigned identity on Azure Arc'; ErrorId = 'InvalidParameter.ClientId'; Category = 'InvalidArgument' }) }
         @{ Command = 'Get-AzurePipelinesIdToken'; Sets = @('__AllParameterSets'); Errors = @(
                 @{ Case = 'a System.AccessToken the service refuses'; ErrorId = 'IdTokenUnavailable.AzurePipelines'; Category = 'AuthenticationError' }
                 @{ Case = 'a service connection the service does not know'; ErrorId = 'IdTokenUnavailable.AzurePipelines'; Category = 'ObjectNotFound' }
@@ -63,6 +68,9 @@ BeforeAll {
     $script:savedEnvironment = Clear-TestEnvironment
 
     $script:folder = (Enter-TestHome -Emulator $script:emulator).Folder
+    # Azure's instance metadata service, for Get-AzureManagedIdentityToken: the emulator's, never 169.254.169.254.
+    $env:AZURE_POD_IDENTITY_AUTHORITY_HOST = $script:emulator.azureImdsAuthorityHost
+    $script:userIdentity = $script:emulator.azureUserIdentity
 
     $script:credentialsFile = Join-Path $script:folder 'aws-credentials'
     Set-Content -Path $script:credentialsFile -Value "[build]`naws_access_key_id = $($script:accessKey)`naws_secret_access_key = $($script:secretKey)"
@@ -114,6 +122,47 @@ BeforeAll {
     # One sample call per parameter set in the coverage table: the arguments, optional pipeline input, and
     # what the result must show.
     $script:setSamples = @{
+        'Get-AzureManagedIdentityToken/SystemAssigned'    = @{
+            Parameters = @{ Audience = $script:provider }
+            Check      = {
+                param($result)
+                $result | Should -BeOfType ([StsPowerShell.OidcSubjectToken])
+                $result.Source | Should -Be 'Imds'
+                $result.Issuer | Should -Be $script:emulator.azureIssuer
+                $result.Subject | Should -Be $script:emulator.azureSystemIdentity.objectId
+                $result.TokenAudience | Should -Be ('https://iam.googleapis.com/' + $script:provider.Substring('//iam.googleapis.com/'.Length))
+                $result.Audience | Should -Be $script:provider
+                $result.SubjectToken | Should -BeOfType ([securestring])
+                # The provider travels with the token: the exchange needs no -Audience.
+                ($result | Invoke-StsTokenExchange -TokenEndpoint $script:endpoint -Scope cloud-platform).TokenType | Should -Be 'Bearer'
+            }
+        }
+        'Get-AzureManagedIdentityToken/ClientId'          = @{
+            Parameters = @{ Resource = $script:emulator.azureAppIdUri; ClientId = $script:userIdentity.clientId; AsPlainText = $true }
+            Check      = {
+                param($result)
+                $result.Subject | Should -Be $script:userIdentity.objectId
+                $result.TokenAudience | Should -Be $script:emulator.azureAppIdUri
+                $result.PSObject.Properties.Name | Should -Not -Contain 'Audience'
+                (Get-JwtClaims $result.SubjectToken).appid | Should -Be $script:userIdentity.clientId
+            }
+        }
+        'Get-AzureManagedIdentityToken/ObjectId'          = @{
+            Parameters = @{ Resource = $script:emulator.azureAppIdUri; ObjectId = $script:userIdentity.objectId; Source = 'Imds' }
+            Check      = {
+                param($result)
+                $result.Subject | Should -Be $script:userIdentity.objectId
+                ($result | Invoke-StsTokenExchange -TokenEndpoint $script:endpoint -Audience $script:provider -Scope cloud-platform).TokenType | Should -Be 'Bearer'
+            }
+        }
+        'Get-AzureManagedIdentityToken/ResourceId'        = @{
+            Parameters = @{ Audience = $script:provider; ResourceId = $script:userIdentity.resourceId }
+            Check      = {
+                param($result)
+                $result.Subject | Should -Be $script:userIdentity.objectId
+                $result.Audience | Should -Be $script:provider
+            }
+        }
         'Get-AzurePipelinesIdToken/__AllParameterSets'     = @{
             Parameters = @{ ServiceConnectionId = $script:emulator.azureServiceConnectionId; OidcRequestUri = $script:emulator.azureOidcRequestUri
                 SystemAccessToken = (ConvertTo-SecureString $script:emulator.azureSystemAccessToken -AsPlainText -Force) }
@@ -292,6 +341,14 @@ BeforeAll {
 
     # One call per error case in the coverage table, each failing as the row says.
     $script:errorCalls = @{
+        'Get-AzureManagedIdentityToken/a user-assigned identity the endpoint does not know' = {
+            Get-AzureManagedIdentityToken -Audience $script:provider -ClientId ([guid]::NewGuid()) -MaximumRetryCount 0 -ErrorAction Stop }
+        'Get-AzureManagedIdentityToken/neither a resource nor an audience'                 = {
+            Get-AzureManagedIdentityToken -ErrorAction Stop }
+        'Get-AzureManagedIdentityToken/App Service asked for where it is not configured'   = {
+            Get-AzureManagedIdentityToken -Audience $script:provider -Source AppService -ErrorAction Stop }
+        'Get-AzureManagedIdentityToken/a user-assigned identity on Azure Arc'              = {
+            Get-AzureManagedIdentityToken -Audience $script:provider -Source AzureArc -ClientId $script:userIdentity.clientId -ErrorAction Stop }
         'Get-AzurePipelinesIdToken/a System.AccessToken the service refuses'              = {
             Get-AzurePipelinesIdToken -ServiceConnectionId $script:emulator.azureServiceConnectionId -OidcRequestUri $script:emulator.azureOidcRequestUri -SystemAccessToken 'not-the-job-token' -ErrorAction Stop }
         'Get-AzurePipelinesIdToken/a service connection the service does not know'        = {
@@ -439,6 +496,39 @@ Describe 'README pipeline chains' {
         $answer = Invoke-RestMethod -Method Post -Uri "$($script:iam)/v1/projects/-/serviceAccounts/$($script:serviceAccount):generateIdToken" `
             -Authentication Bearer -Token $token.AccessToken -AllowUnencryptedAuthentication -ContentType 'application/json' -Body '{"audience":"https://service.example/"}'
         (Get-JwtClaims $answer.token).aud | Should -Be 'https://service.example/'
+    }
+
+    It 'Azure Pipelines without a service connection: Get-AzurePipelinesIdToken | Invoke-StsTokenExchange, the URL built from the job''s variables' {
+        $env:SYSTEM_ACCESSTOKEN = $script:emulator.azureSystemAccessToken
+        $variables = @{ SYSTEM_TEAMFOUNDATIONCOLLECTIONURI = $script:emulator.azureCollectionUri; SYSTEM_TEAMPROJECTID = $script:emulator.azureProjectId
+            SYSTEM_HOSTTYPE = $script:emulator.azureHostType; SYSTEM_PLANID = $script:emulator.azurePlanId; SYSTEM_JOBID = $script:emulator.azureJobId }
+        foreach ($entry in $variables.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
+        try {
+            $oidc = Get-AzurePipelinesIdToken
+            $oidc.Subject | Should -Be 'p://emulator-org/emulator-project/emulator-pipeline'
+            ($oidc.ExpiresOn - $oidc.IssuedAt).TotalMinutes | Should -Be 10
+            ($oidc | Invoke-StsTokenExchange -Audience $script:provider -Scope cloud-platform -TokenEndpoint $script:endpoint).TokenType | Should -Be 'Bearer'
+        }
+        finally {
+            foreach ($name in $variables.Keys) { [Environment]::SetEnvironmentVariable($name, $null) }
+        }
+    }
+
+    It 'Azure pipeline not authorised for a service connection: the error says so' {
+        $failure = Get-Failure { Get-AzurePipelinesIdToken -ServiceConnectionId $script:emulator.azureUnauthorizedServiceConnectionId -OidcRequestUri $script:emulator.azureOidcRequestUri `
+                -SystemAccessToken $script:emulator.azureSystemAccessToken -ErrorAction Stop }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'IdTokenUnavailable.AzurePipelines,*'
+        $failure.Exception.Message | Should -BeLike "*the pipeline must be authorized to use service connection $($script:emulator.azureUnauthorizedServiceConnectionId)*"
+    }
+
+    It 'Azure managed identity: Get-AzureManagedIdentityToken -Audience $provider | Invoke-StsTokenExchange -Scope cloud-platform | New-GoogleServiceAccountAccessToken' {
+        $provider = $script:provider
+        $token = Get-AzureManagedIdentityToken -Audience $provider |
+            Invoke-StsTokenExchange -Scope cloud-platform -TokenEndpoint $script:endpoint |
+            New-GoogleServiceAccountAccessToken -ServiceAccount $script:serviceAccount -IamCredentialsEndpoint $script:iam
+
+        $token | Should -BeOfType ([StsPowerShell.StsToken])
+        $token.ExpiresOn | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
     }
 
     It 'GitHub Actions: Get-GitHubActionsIdToken -Audience "https:$provider" | Invoke-StsTokenExchange | New-GoogleServiceAccountAccessToken' {

@@ -30,7 +30,8 @@ BeforeAll {
         'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
         'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE',
         'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-        'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'AWS_EC2_METADATA_DISABLED'
+        'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_EC2_METADATA_SERVICE_ENDPOINT', 'AWS_EC2_METADATA_DISABLED',
+        'AZURE_POD_IDENTITY_AUTHORITY_HOST', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'IDENTITY_SERVER_THUMBPRINT', 'MSI_ENDPOINT', 'IMDS_ENDPOINT'
 
     function Invoke-Example {
         param([Parameter(Mandatory)] [string] $Name, [hashtable] $Parameters = @{})
@@ -216,6 +217,55 @@ Describe 'The examples' {
             $env:SYSTEM_ACCESSTOKEN = $script:emulator.azureSystemAccessToken
             $buckets = Invoke-Example AzurePipelinesToGoogle.ps1 @{
                 ServiceConnectionId    = $script:emulator.azureServiceConnectionId
+                Provider               = $script:emulator.workloadProvider
+                ServiceAccount         = $script:emulator.serviceAccount
+                Project                = $script:project
+                TokenEndpoint          = $script:emulator.tokenEndpoint
+                IamCredentialsEndpoint = $script:emulator.iamCredentialsEndpoint
+                StorageEndpoint        = $script:emulator.storageEndpoint
+            }
+            Assert-Buckets $buckets
+        }
+    }
+
+    Describe 'AzurePipelinesToGoogle.ps1 without a service connection' {
+        It 'lists the buckets with the pipeline''s own token' {
+            $env:SYSTEM_OIDCREQUESTURI = $script:emulator.azureOidcRequestUri
+            $env:SYSTEM_ACCESSTOKEN = $script:emulator.azureSystemAccessToken
+            $buckets = Invoke-Example AzurePipelinesToGoogle.ps1 @{
+                Provider               = $script:emulator.workloadProvider
+                ServiceAccount         = $script:emulator.serviceAccount
+                Project                = $script:project
+                TokenEndpoint          = $script:emulator.tokenEndpoint
+                IamCredentialsEndpoint = $script:emulator.iamCredentialsEndpoint
+                StorageEndpoint        = $script:emulator.storageEndpoint
+            }
+            Assert-Buckets $buckets
+        }
+    }
+
+    Describe 'AzureManagedIdentityToGoogle.ps1' {
+        It 'lists the buckets with <Name>' -ForEach @(
+            @{ Name = 'the VM''s system-assigned identity and the provider''s default audience'; Extra = @{} }
+            @{ Name = 'a user-assigned identity and an app ID URI'; Extra = @{ Resource = 'api://emulator-google-federation'; ClientId = '9d4b6e2a-3c1f-4a8d-b7e5-6f0c2d1a3b4e' } }
+        ) {
+            $env:AZURE_POD_IDENTITY_AUTHORITY_HOST = $script:emulator.azureImdsAuthorityHost
+            $parameters = @{
+                Provider               = $script:emulator.workloadProvider
+                ServiceAccount         = $script:emulator.serviceAccount
+                Project                = $script:project
+                TokenEndpoint          = $script:emulator.tokenEndpoint
+                IamCredentialsEndpoint = $script:emulator.iamCredentialsEndpoint
+                StorageEndpoint        = $script:emulator.storageEndpoint
+            }
+            $buckets = Invoke-Example AzureManagedIdentityToGoogle.ps1 ($parameters + $Extra)
+            Assert-Buckets $buckets
+        }
+
+        It 'reaches App Service''s endpoint with its header when IDENTITY_ENDPOINT and IDENTITY_HEADER are set' {
+            $env:IDENTITY_ENDPOINT = $script:emulator.azureAppServiceEndpoint
+            $env:IDENTITY_HEADER = $script:emulator.azureIdentityHeader
+            $buckets = Invoke-Example AzureManagedIdentityToGoogle.ps1 @{
                 Provider               = $script:emulator.workloadProvider
                 ServiceAccount         = $script:emulator.serviceAccount
                 Project                = $script:project

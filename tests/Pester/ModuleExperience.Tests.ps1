@@ -98,12 +98,12 @@ Describe 'Loading' {
     It 'survives Remove-Module and Import-Module in the same session' {
         Remove-Module StsPowerShell
         Import-Module $env:STSPOWERSHELL_MODULE
-        (Get-Command -Module StsPowerShell).Count | Should -Be 10
+        (Get-Command -Module StsPowerShell).Count | Should -Be 11
     }
 
     It 'passes Test-ModuleManifest' {
         $manifest = Test-ModuleManifest $env:STSPOWERSHELL_MODULE
-        $manifest.ExportedCmdlets.Count | Should -Be 10
+        $manifest.ExportedCmdlets.Count | Should -Be 11
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
     }
 }
