@@ -15,6 +15,7 @@ Describe 'Proxies, through a real Squid' -Skip:$notLinux {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestStsEmulator.psm1') -Force
         Import-Module (Join-Path $PSScriptRoot 'TestProxy.psm1') -Force
+        Import-Module $env:STSPOWERSHELL_MODULE -Force
         $script:scene = Enter-TestProxyScene
         $script:emulator = $script:scene.Emulator
         $script:proxy = $script:scene.Proxy
@@ -122,12 +123,51 @@ Invoke-StsTokenExchange @exchange -TokenEndpoint $env:TEST_STS_TEST_URL -Proxy $
             @(Get-ProxyRequestsSince $before | Where-Object Method -eq 'CONNECT').Count | Should -BeLessOrEqual 2
         }
 
+        It 'does not blame the proxy for a 407 the server itself sends inside the tunnel' {
+            Add-TestFault -Emulator $script:emulator -Fault @{ status = 407 }
+            $result = Invoke-ProxyCase 'Invoke-StsTokenExchange @exchange -TokenEndpoint $env:TEST_STS_TEST_URL -Proxy $env:TEST_PROXY -ProxyCredential $credential'
+
+            $result.Errors.Count | Should -Be 1
+            $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'StsHttpError.407,*'
+        }
+
+        It 'stops a url credential source''s request on the 407 too, with the same ErrorId' {
+            $folder = Join-Path $script:scene.Home.Folder "url-$([guid]::NewGuid())"
+            $null = New-Item -ItemType Directory -Path $folder
+            $configuration = New-TestConfiguration -Emulator $script:emulator -Folder $folder -Extra @{
+                credential_source = @{ url = "$($script:emulator.baseUrl)/subject-token?format=json&aud=$([uri]::EscapeDataString($script:emulator.workloadProvider))"
+                    headers = @{ Metadata = 'true' }; format = @{ type = 'json'; subject_token_field_name = 'access_token' } }
+            }
+            $result = Invoke-ProxyCase -Environment @{ TEST_CONFIGURATION = $configuration } @'
+1, 2 | ForEach-Object { Get-GoogleExternalAccountToken -ConfigurationFile $env:TEST_CONFIGURATION -Force -Proxy $env:TEST_PROXY }
+'@
+
+            $result.Errors.Count | Should -Be 1
+            $result.Errors[0].FullyQualifiedErrorId | Should -Be 'ProxyAuthenticationRequired,StsPowerShell.Commands.GetGoogleExternalAccountTokenCommand'
+            $result.Errors[0].Terminating | Should -BeTrue
+        }
+
         It 'meets the 407 of a plain-http request (the proxy''s own response, not a refused tunnel) with the same error' {
             $result = Invoke-ProxyCase 'Invoke-StsTokenExchange @exchange -TokenEndpoint $env:TEST_LOOPBACK_HTTP -Proxy $env:TEST_PROXY'
 
             $result.Errors.Count | Should -Be 1
             $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ProxyAuthenticationRequired,*'
             $result.Errors[0].Message | Should -BeLike "The proxy $($script:proxyDisplay) (Proxy parameter) answered 407*no credentials were sent*"
+        }
+    }
+
+    Context 'a proxy URL that PowerShell could not convert' {
+        It 'is refused by the module, naming -Proxy, and its unencoded password is shown nowhere' {
+            $password = 'p@ss:w/rd#?'
+            $failure = $null
+            try {
+                Invoke-StsTokenExchange -TokenEndpoint $script:emulator.tokenEndpoint -SubjectToken 'subject-value' -SubjectTokenType jwt `
+                    -Audience $script:emulator.workloadProvider -Proxy "http://user:$password@127.0.0.1:1" -ErrorAction Stop
+            }
+            catch { $failure = $_ }
+
+            $failure.FullyQualifiedErrorId | Should -Be 'InvalidParameter.Proxy,StsPowerShell.Commands.InvokeStsTokenExchangeCommand'
+            ($failure | Format-List * -Force | Out-String) + $failure.Exception.ToString() | Should -Not -Match ([regex]::Escape('p@ss:w/rd'))
         }
     }
 
@@ -181,8 +221,14 @@ Invoke-StsTokenExchange @exchange -TokenEndpoint $env:TEST_LOOPBACK_HTTPS -NoPro
         }
 
         It 'an unusable HTTPS_PROXY stops the call with ProxyConfigurationInvalid.HTTPS_PROXY, its password not quoted' {
+            # A host the variable would carry (loopback never is); the selector must refuse before any connection.
             $result = Invoke-ProxyCase -Environment @{ HTTPS_PROXY = "socks5://user:$($script:proxy.Password)@127.0.0.1:1" } @'
-Invoke-StsTokenExchange @exchange -TokenEndpoint $env:TEST_LOOPBACK_HTTPS
+try {
+    $null = [StsPowerShell.Core.Http.Proxies.ProxySelector]::Select([uri]$env:TEST_STS_TEST_URL, [StsPowerShell.Core.Http.Proxies.ProxySettings]::Automatic, $false)
+    throw 'Not run: the selector accepted the variable, so the request would look sts.test up in DNS.'
+}
+catch [StsPowerShell.Core.Http.Proxies.ProxyConfigurationException] { }
+Invoke-StsTokenExchange @exchange -TokenEndpoint $env:TEST_STS_TEST_URL
 '@
 
             $result.Errors.Count | Should -Be 1

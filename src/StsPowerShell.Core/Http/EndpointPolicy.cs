@@ -51,16 +51,29 @@ namespace StsPowerShell.Core.Http
             throw new ArgumentException($"'{Display(endpoint)}' is not allowed: credentials are sent only over https, or over http to a loopback address (127.0.0.1, ::1, localhost).", parameterName);
         }
 
-        /// <summary>True for plain http to a link-local cloud metadata address (169.254.0.0/16, fd00:ec2::254).</summary>
-        public static bool IsLinkLocalMetadata(Uri endpoint)
+        private static readonly IPAddress[] AwsMetadataIPv6 = { IPAddress.Parse("fd00:ec2::254"), IPAddress.Parse("fd00:ec2::23") };
+
+        /// <summary>True for plain http to a link-local cloud metadata address (see <see cref="IsMetadataAddress"/>).</summary>
+        public static bool IsLinkLocalMetadata(Uri endpoint) => endpoint.Scheme == Uri.UriSchemeHttp && IsMetadataAddress(endpoint);
+
+        /// <summary>
+        /// True when the host is a link-local metadata address, written as such: 169.254.0.0/16 (also IPv4-mapped),
+        /// or AWS's fd00:ec2::254 (instance metadata) and fd00:ec2::23 (EKS Pod Identity).
+        /// </summary>
+        public static bool IsMetadataAddress(Uri endpoint)
         {
-            if (endpoint.Scheme != Uri.UriSchemeHttp || !IPAddress.TryParse(endpoint.DnsSafeHost, out var address))
+            if (!IPAddress.TryParse(endpoint.DnsSafeHost, out var address))
             {
                 return false;
             }
 
+            if (address.IsIPv4MappedToIPv6)
+            {
+                address = address.MapToIPv4();
+            }
+
             var bytes = address.GetAddressBytes();
-            return (bytes.Length == 4 && bytes[0] == 169 && bytes[1] == 254) || address.Equals(IPAddress.Parse("fd00:ec2::254"));
+            return (bytes.Length == 4 && bytes[0] == 169 && bytes[1] == 254) || Array.IndexOf(AwsMetadataIPv6, address) >= 0;
         }
 
         /// <summary>Scheme, host, port and path only: what messages may show of a URL.</summary>

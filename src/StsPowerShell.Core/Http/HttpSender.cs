@@ -19,6 +19,8 @@ namespace StsPowerShell.Core.Http
     /// </summary>
     public static class HttpSender
     {
+        private const int ProxyAuthenticationRequired = 407;
+
         /// <summary>Sends the request <paramref name="createRequest"/> builds (once per attempt) and reads the answer.</summary>
         /// <exception cref="StsTimeoutException">An attempt outlived the timeout.</exception>
         /// <exception cref="StsConnectionException">Every attempt failed to connect or broke off.</exception>
@@ -51,7 +53,9 @@ namespace StsPowerShell.Core.Http
                         .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCancellation.Token)
                         .ConfigureAwait(false);
                     var status = (int)response.StatusCode;
-                    if (status == ProxyAuthenticationRequired && route.MayUseProxy)
+                    // Through a tunnel (https) a 407 answer can only be the server's own; for plain http it is the proxy's
+                    // when the proxy says how to authenticate.
+                    if (status == ProxyAuthenticationRequired && route.MayUseProxy && request.RequestUri!.Scheme == Uri.UriSchemeHttp && response.Headers.ProxyAuthenticate.Count > 0)
                     {
                         throw ProxyRefused(route, endpoint, attempt, null);
                     }
@@ -81,7 +85,7 @@ namespace StsPowerShell.Core.Http
                 }
                 catch (OperationCanceledException e)
                 {
-                    throw new StsTimeoutException($"{endpoint} did not answer within {options.Timeout.TotalSeconds:0.###} s (attempt {attempt} of {totalAttempts}).", options.Timeout, e) { Endpoint = endpoint, Attempts = attempt };
+                    throw new StsTimeoutException($"{endpoint}{Via(route)} did not answer within {options.Timeout.TotalSeconds:0.###} s (attempt {attempt} of {totalAttempts}).", options.Timeout, e) { Endpoint = endpoint, Attempts = attempt };
                 }
                 catch (HttpRequestException e) when (route.MayUseProxy && IsProxyAuthenticationRequired(e))
                 {
@@ -91,8 +95,7 @@ namespace StsPowerShell.Core.Http
                 {
                     if (attempt >= totalAttempts)
                     {
-                        var via = route.Kind == ProxyRouteKind.Direct ? string.Empty : " " + route;
-                        throw new StsConnectionException($"Could not complete a request to {endpoint}{via} after {attempt} attempt(s): {Describe(e)}", e) { Endpoint = endpoint, Attempts = attempt };
+                        throw new StsConnectionException($"Could not complete a request to {endpoint}{Via(route)} after {attempt} attempt(s): {Describe(e)}", e) { Endpoint = endpoint, Attempts = attempt };
                     }
 
                     var delay = options.Retry.ComputeDelay(attempt, null, options.Clock(), options.Timeout);
@@ -102,7 +105,8 @@ namespace StsPowerShell.Core.Http
             }
         }
 
-        private const int ProxyAuthenticationRequired = 407;
+        // How the request went, for failure messages: nothing when it went directly.
+        private static string Via(ProxyRoute route) => route.Kind == ProxyRouteKind.Direct ? string.Empty : " " + route;
 
         private static ProxyAuthenticationException ProxyRefused(ProxyRoute route, Uri endpoint, int attempt, Exception? innerException)
         {

@@ -33,15 +33,16 @@ namespace StsPowerShell.Commands
         public int RetryIntervalSec { get; set; } = 1;
 
         /// <summary>
-        /// A proxy for every request, loopback included; cloud metadata endpoints are still reached directly.
-        /// Without it the proxy comes from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY, then the Azure Pipelines
-        /// agent's proxy, then the system settings. Credentials in the URL are used and never shown.
+        /// A proxy (http://host:port) for every request, loopback included; cloud metadata and local identity endpoints
+        /// are still reached directly. Without it the proxy comes from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY, then
+        /// the Azure Pipelines agent's proxy, then the system settings. Credentials in the URL (percent-encoded) are used
+        /// and never shown.
         /// </summary>
         [Parameter]
-        [ValidateNotNull]
-        public Uri? Proxy { get; set; }
+        [ValidateNotNullOrEmpty]
+        public string? Proxy { get; set; }
 
-        /// <summary>Basic credentials for the proxy, whichever one is used.</summary>
+        /// <summary>Credentials for the proxy, whichever one is used, for the scheme it asks for (Basic, Digest, NTLM or Negotiate).</summary>
         [Parameter]
         [Credential]
         [ValidateNotNull]

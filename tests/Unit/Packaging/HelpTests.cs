@@ -38,7 +38,7 @@ public class HelpTests
     {
         var documented = Help.Root!.Elements(Command + "command").Select(c => c.Element(Command + "details")!.Element(Command + "name")!.Value);
         Assert.Equal(Cmdlets().Select(c => c.Name).OrderBy(n => n), documented.OrderBy(n => n));
-        Assert.Equal(10, documented.Count());
+        Assert.NotEmpty(documented);
     }
 
     [Theory]

@@ -46,8 +46,9 @@ namespace StsPowerShell.Core.Google
                     return request;
                 }, context.HttpOptions, cancellationToken).ConfigureAwait(false);
             }
-            catch (StsException e)
+            catch (StsException e) when (!(e is Http.Proxies.ProxyException))
             {
+                // A proxy failure concerns every request of the call, not this source: it passes as it is.
                 throw new SubjectTokenSourceException(Kind, e.Message);
             }
 

@@ -7,9 +7,10 @@ using System.Net.Sockets;
 namespace StsPowerShell.Core.Http.Proxies
 {
     /// <summary>
-    /// A NO_PROXY value as curl, Go and Python read it: entries separated by commas or spaces; '*' for every host;
-    /// a host name, which covers its subdomains ('.example.com' and '*.example.com' mean the same); an IP address or
-    /// CIDR range; any of these with ':port' to cover one port only. Names are compared as written, never resolved.
+    /// A NO_PROXY value: entries separated by commas or spaces; '*' for every host; a host name, which covers its
+    /// subdomains ('.example.com' and '*.example.com' mean the same, a final dot is ignored); an IP address or CIDR
+    /// range (as Go and Python read them); any of these with ':port' to cover one port only (as Go does). Names are
+    /// compared as written, never resolved; anything not understood covers nothing, so the request keeps its proxy.
     /// </summary>
     internal sealed class NoProxyList
     {
@@ -30,7 +31,7 @@ namespace StsPowerShell.Core.Http.Proxies
         /// <summary>The entry, as written, that covers <paramref name="target"/>; null when none does.</summary>
         public string? Match(Uri target)
         {
-            var host = target.HostNameType == UriHostNameType.IPv6 ? target.Host.Trim('[', ']') : target.Host;
+            var host = target.HostNameType == UriHostNameType.IPv6 ? target.Host.Trim('[', ']') : target.Host.TrimEnd('.');
             IPAddress.TryParse(host, out var address);
             foreach (var entry in entries)
             {
@@ -112,7 +113,7 @@ namespace StsPowerShell.Core.Http.Proxies
                     return entry;
                 }
 
-                entry.Host = rest.StartsWith("*.", StringComparison.Ordinal) ? rest.Substring(2) : rest.TrimStart('.');
+                entry.Host = (rest.StartsWith("*.", StringComparison.Ordinal) ? rest.Substring(2) : rest.TrimStart('.')).TrimEnd('.');
                 return entry.Host.Length == 0 ? null : entry;
             }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using System.Runtime.InteropServices;
 
 namespace StsPowerShell.Core.Http.Proxies
 {
@@ -19,7 +20,18 @@ namespace StsPowerShell.Core.Http.Proxies
 
             if (proxy.AbsolutePath != "/" || proxy.Query.Length > 0 || proxy.Fragment.Length > 0)
             {
-                throw new ArgumentException($"{Display(proxy)} has a path, query or fragment; a proxy URL names only a scheme, host and port.", source);
+                throw new ArgumentException($"{Display(proxy)} has a path, query or fragment; a proxy URL names only a scheme, host and port (percent-encode '@', ':', '/', '#' and '?' in a password).", source);
+            }
+
+            if (proxy.Port == 0)
+            {
+                throw new ArgumentException($"{Display(proxy)} names port 0; expected the proxy's port.", source);
+            }
+
+            // .NET Framework's handler speaks to proxies over plain http only.
+            if (proxy.Scheme == Uri.UriSchemeHttps && RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"{Display(proxy)} is an https proxy, which Windows PowerShell 5.1 cannot use; give its http address, or use PowerShell 7.4 or later.", source);
             }
 
             NetworkCredential? credential = null;

@@ -21,6 +21,8 @@ namespace StsPowerShell.Core.Http.Proxies
     /// <summary>The way one request goes, and why: what <see cref="ProxySelector"/> decided.</summary>
     public sealed class ProxyRoute
     {
+        private static readonly byte[] ProcessKey = NewProcessKey();
+
         private ProxyRoute(ProxyRouteKind kind, Uri? proxy, NetworkCredential? credential, bool useDefaultCredentials, string reason)
         {
             Kind = kind;
@@ -47,8 +49,9 @@ namespace StsPowerShell.Core.Http.Proxies
         internal bool MayUseProxy => Kind != ProxyRouteKind.Direct;
 
         /// <summary>
-        /// Which pooled client serves this route: one per distinct proxy and credentials. A password enters it only
-        /// as a hash, so the key held for the process's life is no copy of the secret.
+        /// Which pooled client serves this route: one per distinct proxy and credentials. A password enters it as a
+        /// keyed hash, with a key made per process, so the key strings reveal nothing that could be guessed offline
+        /// (the pooled handler itself holds the credential, as it must to answer the proxy's challenges).
         /// </summary>
         internal string ClientKey
         {
@@ -59,10 +62,21 @@ namespace StsPowerShell.Core.Http.Proxies
                     case ProxyRouteKind.Direct:
                         return "direct";
                     default:
-                        var credentials = UseDefaultCredentials ? "default" : Credential == null ? "none" : Credential.Domain + "\\" + Credential.UserName + "\n" + Hash(Credential.Password);
+                        var credentials = UseDefaultCredentials ? "default" : Credential == null ? "none" : Hash(Credential.Domain) + "\n" + Hash(Credential.UserName) + "\n" + Hash(Credential.Password);
                         return Kind + "\n" + Proxy + "\n" + credentials;
                 }
             }
+        }
+
+        private static byte[] NewProcessKey()
+        {
+            var key = new byte[32];
+            using (var random = RandomNumberGenerator.Create())
+            {
+                random.GetBytes(key);
+            }
+
+            return key;
         }
 
         internal static ProxyRoute Direct(string reason) => new ProxyRoute(ProxyRouteKind.Direct, null, null, false, reason);
@@ -70,8 +84,8 @@ namespace StsPowerShell.Core.Http.Proxies
         internal static ProxyRoute Through(Uri proxy, NetworkCredential? credential, bool useDefaultCredentials, string reason) =>
             new ProxyRoute(ProxyRouteKind.Proxy, proxy, credential, useDefaultCredentials, reason);
 
-        internal static ProxyRoute BySystem(NetworkCredential? credential, bool useDefaultCredentials) =>
-            new ProxyRoute(ProxyRouteKind.System, null, credential, useDefaultCredentials, "no proxy parameter or variable applies");
+        internal static ProxyRoute BySystem(Uri target, NetworkCredential? credential, bool useDefaultCredentials) =>
+            new ProxyRoute(ProxyRouteKind.System, null, credential, useDefaultCredentials, "no proxy parameter or variable applies; " + SystemProxyFor(target));
 
         /// <summary>For verbose output: for example "through proxy http://proxy:3128 (HTTPS_PROXY)" or "directly (loopback address)".</summary>
         public override string ToString()
@@ -87,11 +101,27 @@ namespace StsPowerShell.Core.Http.Proxies
             }
         }
 
-        private static string Hash(string password)
+        // What the system settings (WinINet and PAC on Windows) choose for the target, for the verbose line only:
+        // the handler asks them again itself.
+        private static string SystemProxyFor(Uri target)
         {
-            using (var sha = SHA256.Create())
+            try
             {
-                return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(password)));
+                var system = WebRequest.DefaultWebProxy;
+                var proxy = system == null || system.IsBypassed(target) ? null : system.GetProxy(target);
+                return proxy == null || proxy == target ? "they name no proxy for this host" : "they name " + ProxyAddress.Display(proxy);
+            }
+            catch (Exception e) when (e is PlatformNotSupportedException || e is InvalidOperationException || e is WebException)
+            {
+                return "they could not be read (" + e.GetType().Name + ")";
+            }
+        }
+
+        private static string Hash(string value)
+        {
+            using (var hmac = new HMACSHA256(ProcessKey))
+            {
+                return Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(value)));
             }
         }
     }

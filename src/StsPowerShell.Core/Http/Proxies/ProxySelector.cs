@@ -28,7 +28,7 @@ namespace StsPowerShell.Core.Http.Proxies
         /// <summary>The port Azure Arc's Hybrid Instance Metadata Service listens on, on this machine.</summary>
         private const int AzureArcMetadataPort = 40342;
 
-        private static readonly IPAddress AwsMetadataIPv6 = IPAddress.Parse("fd00:ec2::254");
+        private const string LoopbackReason = "loopback address";
 
         /// <summary>Decides how a request to <paramref name="target"/> goes.</summary>
         /// <param name="target">The request's URL.</param>
@@ -49,13 +49,18 @@ namespace StsPowerShell.Core.Http.Proxies
 
             if (settings.Proxy != null)
             {
+                // Plain http is allowed only to this machine: through a proxy elsewhere it would cross the network in clear.
+                if (target.Scheme == Uri.UriSchemeHttp && !EndpointPolicy.IsLoopback(settings.Proxy))
+                {
+                    throw new ArgumentException($"{EndpointPolicy.Display(target)} is plain http, which may go only to this machine; through the proxy {ProxyAddress.Display(settings.Proxy)} it would cross the network unencrypted. Use -NoProxy for it, or a proxy on this machine.", "Proxy");
+                }
+
                 return ProxyRoute.Through(settings.Proxy, settings.ProxyCredential, settings.ProxyUseDefaultCredentials, "Proxy parameter");
             }
 
             var variable = ProxyVariable(target, settings.Environment);
             if (variable != null)
             {
-                var (address, credential) = ParseVariable(variable.Value.Value, variable.Value.Name);
                 var bypass = Read(settings.Environment, "no_proxy");
                 var entry = bypass == null ? null : new NoProxyList(bypass.Value.Value).Match(target);
                 if (entry != null)
@@ -63,47 +68,50 @@ namespace StsPowerShell.Core.Http.Proxies
                     return ProxyRoute.Direct($"{bypass!.Value.Name} entry '{entry}'");
                 }
 
-                return EndpointPolicy.IsLoopback(target)
-                    ? ProxyRoute.Direct("loopback address")
-                    : ProxyRoute.Through(address, settings.ProxyCredential ?? credential, settings.ProxyUseDefaultCredentials, variable.Value.Name);
+                if (EndpointPolicy.IsLoopback(target))
+                {
+                    return ProxyRoute.Direct(LoopbackReason);
+                }
+
+                var (address, credential) = ParseVariable(variable.Value.Value, variable.Value.Name);
+                return ProxyRoute.Through(address, settings.ProxyCredential ?? credential, settings.ProxyUseDefaultCredentials, variable.Value.Name);
             }
 
             var agentProxy = InAzurePipelines(settings.Environment) ? EnvironmentValue(settings.Environment, "AGENT_PROXYURL") : null;
             if (agentProxy != null)
             {
-                var (address, credential) = ParseVariable(agentProxy, "AGENT_PROXYURL");
                 var pattern = AgentBypassPattern(target, EnvironmentValue(settings.Environment, "AGENT_PROXYBYPASSLIST"));
                 if (pattern != null)
                 {
                     return ProxyRoute.Direct($"AGENT_PROXYBYPASSLIST pattern '{pattern}'");
                 }
 
+                if (EndpointPolicy.IsLoopback(target))
+                {
+                    return ProxyRoute.Direct(LoopbackReason);
+                }
+
+                var (address, credential) = ParseVariable(agentProxy, "AGENT_PROXYURL");
                 var user = EnvironmentValue(settings.Environment, "AGENT_PROXYUSERNAME");
                 var agentCredential = user == null ? credential : new NetworkCredential(user, settings.Environment("AGENT_PROXYPASSWORD") ?? string.Empty);
-                return EndpointPolicy.IsLoopback(target)
-                    ? ProxyRoute.Direct("loopback address")
-                    : ProxyRoute.Through(address, settings.ProxyCredential ?? agentCredential, settings.ProxyUseDefaultCredentials, "Azure Pipelines agent proxy, AGENT_PROXYURL");
+                return ProxyRoute.Through(address, settings.ProxyCredential ?? agentCredential, settings.ProxyUseDefaultCredentials, "Azure Pipelines agent proxy, AGENT_PROXYURL");
             }
 
             return EndpointPolicy.IsLoopback(target)
-                ? ProxyRoute.Direct("loopback address")
-                : ProxyRoute.BySystem(settings.ProxyCredential, settings.ProxyUseDefaultCredentials);
+                ? ProxyRoute.Direct(LoopbackReason)
+                : ProxyRoute.BySystem(target, settings.ProxyCredential, settings.ProxyUseDefaultCredentials);
         }
 
         /// <summary>
-        /// AWS instance metadata (169.254.169.254, fd00:ec2::254) and container credentials (169.254.170.2), Azure instance
-        /// metadata (169.254.169.254), Azure Arc (port 40342 on this machine), and the hosts of IDENTITY_ENDPOINT,
-        /// MSI_ENDPOINT and IMDS_ENDPOINT.
+        /// Link-local metadata addresses (169.254.0.0/16: AWS and Azure instance metadata, AWS container credentials;
+        /// AWS's fd00:ec2::254 and fd00:ec2::23), Azure Arc (port 40342 on this machine), and the hosts of
+        /// IDENTITY_ENDPOINT, MSI_ENDPOINT and IMDS_ENDPOINT.
         /// </summary>
         public static bool IsLocalIdentityEndpoint(Uri target, Func<string, string?> environment)
         {
-            if (IPAddress.TryParse(target.DnsSafeHost, out var address))
+            if (EndpointPolicy.IsMetadataAddress(target))
             {
-                var bytes = address.GetAddressBytes();
-                if ((bytes.Length == 4 && bytes[0] == 169 && bytes[1] == 254) || address.Equals(AwsMetadataIPv6))
-                {
-                    return true;
-                }
+                return true;
             }
 
             if (target.Port == AzureArcMetadataPort && EndpointPolicy.IsLoopback(target))
@@ -155,12 +163,12 @@ namespace StsPowerShell.Core.Http.Proxies
             }
             catch (ArgumentException e)
             {
-                throw new ProxyConfigurationException($"The proxy variable {variable} cannot be used: {MessageText.Reason(e)}", variable);
+                throw new ProxyConfigurationException($"The proxy variable {variable} cannot be used: {MessageText.Reason(e)} Fix or remove it, or override it for this call with -Proxy or -NoProxy.", variable);
             }
         }
 
-        // The agent matches its bypass expressions against scheme://host[:port]; a pattern written for the host
-        // alone or for the whole URL is honoured too. Every expression is compiled with a match timeout.
+        // The agent matches its bypass expressions against scheme://host[:port]; a pattern written for the host alone
+        // is honoured too. Every expression is compiled with a match timeout.
         private static string? AgentBypassPattern(Uri target, string? bypassList)
         {
             if (bypassList == null)
@@ -182,7 +190,6 @@ namespace StsPowerShell.Core.Http.Proxies
             {
                 target.Host,
                 target.Scheme + "://" + target.Host + (target.IsDefaultPort ? string.Empty : ":" + target.Port),
-                target.GetLeftPart(UriPartial.Path),
             };
             foreach (var pattern in patterns.Where(p => !string.IsNullOrWhiteSpace(p)))
             {

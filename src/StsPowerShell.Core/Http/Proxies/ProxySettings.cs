@@ -14,13 +14,13 @@ namespace StsPowerShell.Core.Http.Proxies
         public static readonly ProxySettings Automatic = new ProxySettings();
 
         /// <summary>Checks and keeps the settings.</summary>
-        /// <param name="proxy">A proxy for every request (except cloud metadata endpoints); it may carry credentials.</param>
+        /// <param name="proxy">A proxy URL (or host:port) for every request except cloud metadata endpoints; it may carry percent-encoded credentials.</param>
         /// <param name="proxyCredential">Basic credentials for the proxy, whichever is chosen.</param>
         /// <param name="proxyUseDefaultCredentials">Send the account's own credentials (Windows integrated authentication) to the proxy.</param>
         /// <param name="noProxy">Connect directly, whatever the environment or the system says.</param>
         /// <param name="environment">Reads an environment variable, with the platform's case rules; the process's by default.</param>
         /// <exception cref="ArgumentException">A combination that cannot mean anything, or an unusable proxy URL.</exception>
-        public ProxySettings(Uri? proxy = null, NetworkCredential? proxyCredential = null, bool proxyUseDefaultCredentials = false, bool noProxy = false, Func<string, string?>? environment = null)
+        public ProxySettings(string? proxy = null, NetworkCredential? proxyCredential = null, bool proxyUseDefaultCredentials = false, bool noProxy = false, Func<string, string?>? environment = null)
         {
             if (noProxy && (proxy != null || proxyCredential != null || proxyUseDefaultCredentials))
             {
@@ -34,7 +34,12 @@ namespace StsPowerShell.Core.Http.Proxies
 
             if (proxy != null)
             {
-                var (address, credential) = ProxyAddress.Parse(proxy, "Proxy");
+                var (address, credential) = ProxyAddress.ParseVariable(proxy, "Proxy");
+                if (credential != null && proxyUseDefaultCredentials)
+                {
+                    throw new ArgumentException("The Proxy URL carries credentials and ProxyUseDefaultCredentials asks for the account's own; give one of them.", "ProxyUseDefaultCredentials");
+                }
+
                 Proxy = address;
                 ProxyCredential = proxyCredential ?? credential;
             }

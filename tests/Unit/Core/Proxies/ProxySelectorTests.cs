@@ -8,13 +8,13 @@ public class ProxySelectorTests
 {
     private static readonly Uri Sts = new("https://sts.googleapis.com/v1/token");
 
-    private static ProxySettings Settings(Dictionary<string, string>? environment = null, Uri? proxy = null, NetworkCredential? credential = null, bool useDefault = false, bool noProxy = false)
+    private static ProxySettings Settings(Dictionary<string, string>? environment = null, string? proxy = null, NetworkCredential? credential = null, bool useDefault = false, bool noProxy = false)
     {
         environment ??= new Dictionary<string, string>();
         return new ProxySettings(proxy, credential, useDefault, noProxy, name => environment.TryGetValue(name, out var value) ? value : null);
     }
 
-    private static ProxyRoute Select(string target, Dictionary<string, string>? environment = null, Uri? proxy = null, bool identityEndpoint = false) =>
+    private static ProxyRoute Select(string target, Dictionary<string, string>? environment = null, string? proxy = null, bool identityEndpoint = false) =>
         ProxySelector.Select(new Uri(target), Settings(environment, proxy), identityEndpoint);
 
     [Fact]
@@ -44,7 +44,7 @@ public class ProxySelectorTests
     public void MetadataAndIdentityEndpointsAreNeverProxiedEvenWithAProxyParameter(string target)
     {
         var environment = new Dictionary<string, string> { ["HTTPS_PROXY"] = "http://proxy:3128", ["HTTP_PROXY"] = "http://proxy:3128", ["IDENTITY_ENDPOINT"] = "http://127.0.0.1:41000/msi/token" };
-        var route = ProxySelector.Select(new Uri(target), Settings(environment, new Uri("http://proxy:3128")), false);
+        var route = ProxySelector.Select(new Uri(target), Settings(environment, "http://proxy:3128"), false);
         Assert.Equal(ProxyRouteKind.Direct, route.Kind);
         Assert.Equal("cloud metadata or local identity endpoint", route.Reason);
     }
@@ -52,17 +52,61 @@ public class ProxySelectorTests
     [Fact]
     public void ACallerMarkedAsIdentityEndpointIsDirectWhereverItPoints()
     {
-        var route = Select("http://127.0.0.1:9999/latest/meta-data/", proxy: new Uri("http://proxy:3128"), identityEndpoint: true);
+        var route = Select("http://127.0.0.1:9999/latest/meta-data/", proxy: "http://proxy:3128", identityEndpoint: true);
         Assert.Equal(ProxyRouteKind.Direct, route.Kind);
     }
 
     [Fact]
     public void TheProxyParameterTakesLoopbackToo()
     {
-        var route = Select("http://127.0.0.1:8080/v1/token", new() { ["NO_PROXY"] = "*" }, new Uri("http://proxy:3128"));
+        var route = Select("https://127.0.0.1:8443/v1/token", new() { ["NO_PROXY"] = "*" }, "http://proxy:3128");
         Assert.Equal(ProxyRouteKind.Proxy, route.Kind);
         Assert.Equal(new Uri("http://proxy:3128"), route.Proxy);
         Assert.Equal("through proxy http://proxy:3128 (Proxy parameter)", route.ToString());
+        Assert.Equal(ProxyRouteKind.Proxy, Select("http://127.0.0.1:8080/v1/token", proxy: "http://127.0.0.1:3128").Kind);
+    }
+
+    [Fact]
+    public void PlainHttpToLoopbackNeverCrossesTheNetworkToAProxyElsewhere()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Select("http://127.0.0.1:8080/v1/token", proxy: "http://proxy.corp:3128"));
+        Assert.Equal("Proxy", error.ParamName);
+        Assert.Contains("unencrypted", error.Message);
+    }
+
+    [Fact]
+    public void AnUnusableVariableDoesNotStopARequestItWouldNotCarry()
+    {
+        Assert.Equal("NO_PROXY entry 'sts.example'", Select("https://sts.example/v1/token", new() { ["HTTPS_PROXY"] = "socks5://proxy:1080", ["NO_PROXY"] = "sts.example" }).Reason);
+        Assert.Equal("loopback address", Select("https://127.0.0.1/v1/token", new() { ["ALL_PROXY"] = "socks5://proxy:1080" }).Reason);
+        var error = Assert.Throws<ProxyConfigurationException>(() => Select(Sts.AbsoluteUri, new() { ["HTTPS_PROXY"] = "socks5://proxy:1080" }));
+        Assert.Contains("-Proxy or -NoProxy", error.Message);
+    }
+
+    [Theory]
+    [InlineData("http://[::ffff:169.254.169.254]/latest/meta-data/")]
+    [InlineData("http://[fd00:ec2::23]/v1/credentials")]
+    public void MoreMetadataAddressesAreDirect(string target)
+    {
+        Assert.Equal(ProxyRouteKind.Direct, Select(target, proxy: "http://127.0.0.1:3128").Kind);
+    }
+
+    [Fact]
+    public void CredentialsInTheProxyUrlAndTheAccountsOwnAreRefusedTogether()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ProxySettings("http://user:pw@proxy:3128", proxyUseDefaultCredentials: true));
+        Assert.Equal("ProxyUseDefaultCredentials", error.ParamName);
+        Assert.DoesNotContain("pw@", error.Message);
+        Assert.Equal("Proxy", Assert.Throws<ArgumentException>(() => new ProxySettings("http://proxy:0")).ParamName);
+    }
+
+    [Fact]
+    public void AnUnparseableProxyIsRefusedWithoutItsCredentials()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ProxySettings("http://user:p@ss:w/rd#?@proxy:3128"));
+        Assert.Equal("Proxy", error.ParamName);
+        Assert.DoesNotContain("p@ss", error.Message);
+        Assert.DoesNotContain("w/rd", error.Message);
     }
 
     [Fact]
@@ -128,6 +172,8 @@ public class ProxySelectorTests
     [InlineData("fd12::/16", "https://[fd12::5]/v1/token", "fd12::/16")]
     [InlineData("[fd12::5]:8443", "https://[fd12::5]:8443/v1/token", "[fd12::5]:8443")]
     [InlineData("127.0.0.1", "http://127.0.0.1:8080/v1/token", "127.0.0.1")]
+    [InlineData("sts.example.", "https://sts.example/v1/token", "sts.example.")]
+    [InlineData("sts.example", "https://sts.example./v1/token", "sts.example")]
     public void NoProxyEntriesCover(string noProxy, string target, string entry)
     {
         var route = Select(target, new() { ["HTTPS_PROXY"] = "http://proxy:3128", ["HTTP_PROXY"] = "http://proxy:3128", ["NO_PROXY"] = noProxy });
@@ -167,6 +213,8 @@ public class ProxySelectorTests
 
         Assert.Equal(@"AGENT_PROXYBYPASSLIST pattern '\.internal\.corp$'", Select("https://sts.internal.corp/v1/token", environment).Reason);
         Assert.Equal("AGENT_PROXYBYPASSLIST pattern '^https://bypassed\\.example'", Select("https://BYPASSED.example:8443/v1/token", environment).Reason);
+        environment["AGENT_PROXYBYPASSLIST"] = "[\"v1\"]";
+        Assert.Equal(ProxyRouteKind.Proxy, Select(Sts.AbsoluteUri, environment).Kind);
         Assert.Equal("directly (loopback address)", Select("http://127.0.0.1:8080/v1/token", environment).ToString());
     }
 
@@ -197,18 +245,18 @@ public class ProxySelectorTests
     [Fact]
     public void ParameterCombinationsThatMeanNothingAreRefusedNamingTheParameter()
     {
-        Assert.Equal("NoProxy", Assert.Throws<ArgumentException>(() => new ProxySettings(new Uri("http://proxy:3128"), noProxy: true)).ParamName);
+        Assert.Equal("NoProxy", Assert.Throws<ArgumentException>(() => new ProxySettings("http://proxy:3128", noProxy: true)).ParamName);
         Assert.Equal("NoProxy", Assert.Throws<ArgumentException>(() => new ProxySettings(proxyUseDefaultCredentials: true, noProxy: true)).ParamName);
         Assert.Equal("ProxyCredential", Assert.Throws<ArgumentException>(() => new ProxySettings(proxyCredential: new NetworkCredential("a", "b"), proxyUseDefaultCredentials: true)).ParamName);
-        var path = Assert.Throws<ArgumentException>(() => new ProxySettings(new Uri("http://user:hunter2@proxy:3128/x")));
+        var path = Assert.Throws<ArgumentException>(() => new ProxySettings("http://user:hunter2@proxy:3128/x"));
         Assert.Equal("Proxy", path.ParamName);
         Assert.DoesNotContain("hunter2", path.Message);
-        Assert.Equal("Proxy", Assert.Throws<ArgumentException>(() => new ProxySettings(new Uri("ftp://proxy:21"))).ParamName);
+        Assert.Equal("Proxy", Assert.Throws<ArgumentException>(() => new ProxySettings("ftp://proxy:21")).ParamName);
     }
 
     [Fact]
     public void AnHttpsProxyIsAccepted()
     {
-        Assert.Equal(new Uri("https://proxy:443"), new ProxySettings(new Uri("https://proxy")).Proxy);
+        Assert.Equal(new Uri("https://proxy:443"), new ProxySettings("https://proxy").Proxy);
     }
 }
