@@ -11,8 +11,10 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('StsPowerShell.format.ps1xml')
     CmdletsToExport        = @(
+        'ConvertTo-GoogleExecutableResponse', 'Export-GoogleAccessToken', 'Export-GoogleCredentialConfiguration',
         'Get-AzureManagedIdentityToken', 'Get-AzurePipelinesIdToken', 'Get-GitHubActionsIdToken', 'Get-GoogleExternalAccountToken', 'Invoke-StsTokenExchange', 'New-AwsCallerIdentityToken',
-        'New-GoogleAccessBoundaryRule', 'New-GoogleDownscopedAccessToken', 'New-GoogleServiceAccountAccessToken', 'New-GoogleServiceAccountIdToken', 'Test-StsSubjectToken'
+        'New-GoogleAccessBoundaryRule', 'New-GoogleDownscopedAccessToken', 'New-GoogleServiceAccountAccessToken', 'New-GoogleServiceAccountIdToken', 'Remove-GoogleCredentialConfiguration',
+        'Test-StsSubjectToken'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -22,23 +22,12 @@ namespace StsPowerShell.Core.Azure
         /// <summary>The largest Arc key file read: the agent writes a short random secret.</summary>
         public const int MaximumArcKeyBytes = 4096;
 
-        private const string GoogleIamPrefix = "//iam.googleapis.com/";
-
         /// <summary>
-        /// The resource to ask for when a Google provider allows its default audience only:
-        /// https://iam.googleapis.com/ and the provider's resource name (what gcloud's --azure configurations use).
+        /// The resource to ask for when a Google provider allows its default audience only (what gcloud's --azure
+        /// configurations use): see <see cref="Google.GooglePoolProvider.DefaultAudience"/>.
         /// </summary>
         /// <exception cref="ArgumentException">Not a //iam.googleapis.com/… provider name; names Audience.</exception>
-        public static string ResourceForGoogleProvider(string audience)
-        {
-            var trimmed = audience?.Trim() ?? string.Empty;
-            if (!trimmed.StartsWith(GoogleIamPrefix, StringComparison.Ordinal) || trimmed.Length == GoogleIamPrefix.Length)
-            {
-                throw new ArgumentException($"{MessageText.Quote(audience)} is not a Google workload identity pool provider: expected //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>, or give -Resource.", "Audience");
-            }
-
-            return "https://iam.googleapis.com/" + trimmed.Substring(GoogleIamPrefix.Length);
-        }
+        public static string ResourceForGoogleProvider(string audience) => Google.GooglePoolProvider.DefaultAudience(audience);
 
         /// <summary>Requests the token of <paramref name="identity"/> for <paramref name="resource"/> from <paramref name="endpoint"/>.</summary>
         /// <exception cref="ArgumentException">The identity or resource cannot be asked of this source; names the parameter.</exception>

@@ -15,6 +15,24 @@ namespace StsPowerShell.Core.Google
         private static readonly Regex Workforce = new Regex(@"^//iam\.googleapis\.com/locations/[^/]+/workforcePools/[^/]+/providers/[^/]+$", RegexOptions.CultureInvariant);
         private static readonly Regex Workload = new Regex(@"^//iam\.googleapis\.com/projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+/providers/[^/]+$", RegexOptions.CultureInvariant);
 
+        private const string IamPrefix = "//iam.googleapis.com/";
+
+        /// <summary>
+        /// The audience a provider accepts in a subject token unless told otherwise: https://iam.googleapis.com/ and the
+        /// provider's resource name.
+        /// </summary>
+        /// <exception cref="ArgumentException">Not a //iam.googleapis.com/… provider name; names Audience.</exception>
+        public static string DefaultAudience(string audience)
+        {
+            var trimmed = audience?.Trim() ?? string.Empty;
+            if (!trimmed.StartsWith(IamPrefix, StringComparison.Ordinal) || trimmed.Length == IamPrefix.Length)
+            {
+                throw new ArgumentException($"{MessageText.Quote(audience)} is not a Google workload identity pool provider: expected //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>, or give -Resource.", "Audience");
+            }
+
+            return "https://iam.googleapis.com/" + trimmed.Substring(IamPrefix.Length);
+        }
+
         /// <summary>True for //iam.googleapis.com/locations/…/workforcePools/…/providers/….</summary>
         public static bool IsWorkforcePoolProvider(string audience) => Workforce.IsMatch(audience);
 

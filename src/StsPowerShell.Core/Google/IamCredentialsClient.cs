@@ -157,7 +157,7 @@ namespace StsPowerShell.Core.Google
             _ => null,
         };
 
-        private static void CheckServiceAccount(string serviceAccount, string parameterName)
+        internal static void CheckServiceAccount(string serviceAccount, string parameterName)
         {
             if (string.IsNullOrWhiteSpace(serviceAccount) || (serviceAccount.IndexOf('@') <= 0 && !serviceAccount.All(char.IsDigit)))
             {

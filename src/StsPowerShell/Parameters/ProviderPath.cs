@@ -14,6 +14,30 @@ namespace StsPowerShell.Parameters
         /// <exception cref="ArgumentException">The path is on another provider, or names no file; ParamName is <paramref name="parameterName"/>.</exception>
         public static string ResolveFile(PSCmdlet cmdlet, string path, string parameterName)
         {
+            var resolved = Resolve(cmdlet, path, parameterName);
+            if (!File.Exists(resolved))
+            {
+                throw new ArgumentException(Directory.Exists(resolved) ? $"'{resolved}' is a folder, not a file." : $"The file '{resolved}' does not exist.", parameterName);
+            }
+
+            return resolved;
+        }
+
+        /// <summary>The file-system path of an existing folder named by <paramref name="path"/>.</summary>
+        /// <exception cref="ArgumentException">The path is on another provider, or names no folder; ParamName is <paramref name="parameterName"/>.</exception>
+        public static string ResolveFolder(PSCmdlet cmdlet, string path, string parameterName)
+        {
+            var resolved = Resolve(cmdlet, path, parameterName);
+            if (!Directory.Exists(resolved))
+            {
+                throw new ArgumentException(File.Exists(resolved) ? $"'{resolved}' is a file, not a folder." : $"The folder '{resolved}' does not exist.", parameterName);
+            }
+
+            return resolved;
+        }
+
+        private static string Resolve(PSCmdlet cmdlet, string path, string parameterName)
+        {
             string resolved;
             ProviderInfo provider;
             try
@@ -28,11 +52,6 @@ namespace StsPowerShell.Parameters
             if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
             {
                 throw new ArgumentException($"'{path}' is on the {provider.Name} provider; a file-system path is expected.", parameterName);
-            }
-
-            if (!File.Exists(resolved))
-            {
-                throw new ArgumentException(Directory.Exists(resolved) ? $"'{resolved}' is a folder, not a file." : $"The file '{resolved}' does not exist.", parameterName);
             }
 
             return resolved;

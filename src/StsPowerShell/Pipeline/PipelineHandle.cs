@@ -32,6 +32,13 @@ namespace StsPowerShell.Pipeline
         /// <summary>Writes progress.</summary>
         public void WriteProgress(ProgressRecord progress) => Add(new PipelineMessage(PipelineMessageKind.Progress, progress));
 
+        /// <summary>
+        /// Queues a line for the console, as Write-Host writes it (the information stream, tagged PSHOST): what a CI
+        /// agent reads from standard output, such as a logging command.
+        /// </summary>
+        public void WriteHostLine(string text) =>
+            Add(new PipelineMessage(PipelineMessageKind.Information, new InformationRecord(new HostInformationMessage { Message = text, NoNewLine = false }, "StsPowerShell") { Tags = { "PSHOST" } }));
+
         /// <summary>Writes a non-terminating error about <see cref="Target"/>.</summary>
         public void WriteError(Exception error) => Add(new PipelineMessage(PipelineMessageKind.Error, ErrorClassifier.ToRecord(error, Target)));
 

@@ -10,6 +10,7 @@ namespace StsPowerShell.Pipeline
         Verbose,
         Debug,
         Progress,
+        Information,
         Error,
     }
 
@@ -46,6 +47,9 @@ namespace StsPowerShell.Pipeline
                     break;
                 case PipelineMessageKind.Progress:
                     cmdlet.WriteProgress((ProgressRecord)payload);
+                    break;
+                case PipelineMessageKind.Information:
+                    cmdlet.WriteInformation((InformationRecord)payload);
                     break;
                 default:
                     cmdlet.WriteError((ErrorRecord)payload);

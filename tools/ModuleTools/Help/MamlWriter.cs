@@ -46,8 +46,10 @@ public sealed class MamlWriter(XmlDocs docs)
             new XElement(Command + "inputTypes", InputTypes(cmdlet)),
             new XElement(Command + "returnValues", cmdlet.OutputTypes.Select(type =>
             {
-                var typeDoc = XmlDocs.Text(docs.Type(type)?.Element("summary"));
-                Require(typeDoc.Length > 0, cmdlet.Name, $"a summary on its output type {type.FullName}");
+                // A type of the module has its own summary; a framework type (a string, say) is described by the
+                // cmdlet's <returns>.
+                var typeDoc = XmlDocs.Text(docs.Type(type)?.Element("summary") ?? doc?.Element("returns"));
+                Require(typeDoc.Length > 0, cmdlet.Name, $"a summary on its output type {type.FullName}, or a <returns> on the cmdlet");
                 return new XElement(Command + "returnValue", TypeElement(type), Description(typeDoc));
             })),
             new XElement(Maml + "alertSet", new XElement(Maml + "alert", Paragraphs(doc?.Elements("remarks").Select(XmlDocs.Text).ToArray() ?? Array.Empty<string>()))),

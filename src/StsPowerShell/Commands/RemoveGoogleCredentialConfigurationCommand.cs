@@ -1,0 +1,75 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using StsPowerShell.Core.Handoff;
+using StsPowerShell.Pipeline;
+
+namespace StsPowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Removes the files Export-GoogleCredentialConfiguration or Export-GoogleAccessToken wrote.</para>
+    /// <para type="description">Deletes each file piped in (the export's Files) and then the export's folder when nothing else is left in it, and clears the variables of this process that named those files. Self-hosted agents keep their temporary folders between jobs, so remove what a job wrote before it ends. Supports -WhatIf.</para>
+    /// </summary>
+    /// <example title="At the end of a job">
+    /// <code>
+    /// $export | Remove-GoogleCredentialConfiguration
+    /// </code>
+    /// <para>Removes the configuration, any token or script file beside it, and their folder.</para>
+    /// </example>
+    /// <example title="See what would go">
+    /// <code>
+    /// $export | Remove-GoogleCredentialConfiguration -WhatIf
+    /// </code>
+    /// <para>Lists the files without deleting them.</para>
+    /// </example>
+    /// <returns>Nothing; -Verbose names each path removed.</returns>
+    /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/README.md">StsPowerShell README</seealso>
+    [Cmdlet(VerbsCommon.Remove, "GoogleCredentialConfiguration", SupportsShouldProcess = true)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveGoogleCredentialConfigurationCommand : StsCmdlet
+    {
+        private static readonly string[] FileVariables = { "GOOGLE_APPLICATION_CREDENTIALS", "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE", "GOOGLE_GHA_CREDS_PATH", "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE" };
+
+        /// <summary>The files to remove: an export's Files.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Files")]
+        [ValidateNotNull]
+        public string[] LiteralPath { get; set; } = new string[0];
+
+        /// <summary>The export's folder, removed when empty afterwards.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? Folder { get; set; }
+
+        private protected override Func<Task> Prepare(PipelineHandle pipe)
+        {
+            var files = LiteralPath.Where(f => ShouldProcess(f, "Remove")).ToArray();
+            if (files.Length != LiteralPath.Length)
+            {
+                return () => Task.CompletedTask;
+            }
+
+            var removed = CredentialConfigurationExport.Remove(files, Folder);
+            foreach (var name in FileVariables)
+            {
+                var value = Environment.GetEnvironmentVariable(name);
+                if (value != null && files.Contains(value, StringComparer.Ordinal))
+                {
+                    Environment.SetEnvironmentVariable(name, null);
+                }
+            }
+
+            return () =>
+            {
+                foreach (var path in removed)
+                {
+                    pipe.Verbose($"Removed {path}.");
+                }
+
+                return Task.CompletedTask;
+            };
+        }
+    }
+}
