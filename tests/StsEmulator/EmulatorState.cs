@@ -11,6 +11,16 @@ public sealed class EmulatorState : IDisposable
     public const string DefaultServiceAccount = "deployer@emulator-project.iam.gserviceaccount.com";
     public const string WorkforceProvider = "//iam.googleapis.com/locations/global/workforcePools/emulator-workforce/providers/emulator-oidc";
 
+    /// <summary>
+    /// gcloud's own OAuth client, published in its source (googlecloudsdk/core/config.py). gcloud sends it as Basic
+    /// client authentication with every exchange and introspection for a file without impersonation, and Google
+    /// accepts it, so the emulator knows it from the start.
+    /// </summary>
+    public const string GcloudClientId = "32555940559.apps.googleusercontent.com";
+
+    /// <summary>The "not so secret" secret of <see cref="GcloudClientId"/>, as gcloud calls it.</summary>
+    public const string GcloudClientSecret = "ZmssLNjJy2998hD4CTg2ejr2";
+
     private readonly ConcurrentDictionary<string, IssuedToken> issuedTokens = new(StringComparer.Ordinal);
     private readonly List<(int Count, TaskCompletionSource Signal)> countWaiters = new();
     private int requestCount;
@@ -40,8 +50,8 @@ public sealed class EmulatorState : IDisposable
     /// <summary>Pool providers that exist; a well-formed audience outside this set gets invalid_target.</summary>
     public ISet<string> KnownAudiences { get; } = new HashSet<string>(StringComparer.Ordinal) { WorkloadProvider, WorkforceProvider };
 
-    /// <summary>OAuth clients by id, with their secrets.</summary>
-    public ConcurrentDictionary<string, string> Clients { get; } = new(StringComparer.Ordinal);
+    /// <summary>OAuth clients by id, with their secrets; gcloud's is known from the start.</summary>
+    public ConcurrentDictionary<string, string> Clients { get; } = new(StringComparer.Ordinal) { [GcloudClientId] = GcloudClientSecret };
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromSeconds(3599);
 
@@ -60,12 +70,17 @@ public sealed class EmulatorState : IDisposable
 
     public int RequestCount => Volatile.Read(ref requestCount);
 
-    public string Issue(string scope, string subject, TimeSpan? lifetime = null, string? boundary = null)
+    /// <summary>
+    /// A new access token; <paramref name="audience"/> is the pool provider a federated token came through and
+    /// <paramref name="client"/> the OAuth client that asked for it, both for introspection.
+    /// </summary>
+    public string Issue(string scope, string subject, TimeSpan? lifetime = null, string? boundary = null, string? audience = null, string? client = null)
     {
         var token = "ya29.emulator." + Base64Url.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         if (RememberIssuedTokens)
         {
-            issuedTokens[token] = new IssuedToken(Clock() + (lifetime ?? AccessTokenLifetime), scope, subject, boundary);
+            var now = Clock();
+            issuedTokens[token] = new IssuedToken(now, now + (lifetime ?? AccessTokenLifetime), scope, subject, boundary, audience, client);
         }
 
         return token;
@@ -109,6 +124,9 @@ public sealed class EmulatorState : IDisposable
 
     public void Dispose() => Keys.Dispose();
 
-    /// <summary>A token the STS issued; Boundary is the credential access boundary JSON it carries, if any.</summary>
-    public sealed record IssuedToken(DateTimeOffset ExpiresOn, string Scope, string Subject, string? Boundary = null);
+    /// <summary>
+    /// A token the STS issued; Boundary is the credential access boundary JSON it carries, if any; Audience the pool
+    /// provider of a federated token; Client the OAuth client it was issued to, if any.
+    /// </summary>
+    public sealed record IssuedToken(DateTimeOffset IssuedAt, DateTimeOffset ExpiresOn, string Scope, string Subject, string? Boundary = null, string? Audience = null, string? Client = null);
 }

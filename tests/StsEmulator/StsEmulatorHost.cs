@@ -37,6 +37,9 @@ public sealed class StsEmulatorHost : IAsyncDisposable
 
     public Uri TokenEndpoint => new(BaseUrl + "/v1/token");
 
+    /// <summary>The token introspection endpoint, for a credential file's token_info_url.</summary>
+    public Uri TokenInfoEndpoint => new(BaseUrl + Sts.IntrospectionEndpoint.Path);
+
     /// <summary>For SYSTEM_OIDCREQUESTURI.</summary>
     public string AzureOidcRequestUri => BaseUrl + Ci.CiTokenEndpoints.AzurePath;
 
@@ -185,6 +188,7 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         Iam.IamCredentialsEndpoints.Map(app, this);
         Storage.StorageEndpoints.Map(app, State);
         app.MapPost("/v1/token", (Delegate)((HttpContext context) => Sts.TokenEndpoint.HandleAsync(context, State, (string)context.Items["body"]!)));
+        app.MapPost(Sts.IntrospectionEndpoint.Path, (Delegate)((HttpContext context) => Sts.IntrospectionEndpoint.HandleAsync(context, State, (string)context.Items["body"]!)));
 
         // Control endpoints for people and Pester: mint a subject token, queue a fault, count requests.
         app.MapGet("/emulator/jwt", (string? aud, string? sub, string? alg) =>
@@ -239,6 +243,12 @@ public sealed class StsEmulatorHost : IAsyncDisposable
     {
         baseUrl = BaseUrl,
         tokenEndpoint = TokenEndpoint.ToString(),
+        tokenInfoEndpoint = TokenInfoEndpoint.ToString(),
+
+        // gcloud's public OAuth client, which the emulator knows: tokens gcloud obtains are introspected with it.
+        gcloudClientId = EmulatorState.GcloudClientId,
+        gcloudClientSecret = EmulatorState.GcloudClientSecret,
+
         workloadProvider = EmulatorState.WorkloadProvider,
         workforceProvider = EmulatorState.WorkforceProvider,
         mintJwt = BaseUrl + "/emulator/jwt",

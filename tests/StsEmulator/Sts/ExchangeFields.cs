@@ -3,7 +3,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace StsEmulator.Sts;
 
-/// <summary>The fields of an exchange request, read from a form body or from Google's camelCase JSON body.</summary>
+/// <summary>The fields of an exchange or introspection request, read from a form body or from Google's camelCase JSON body.</summary>
 public sealed class ExchangeFields
 {
     private static readonly Dictionary<string, string> FormNameByJsonName = new()
@@ -18,6 +18,7 @@ public sealed class ExchangeFields
         ["actorToken"] = "actor_token",
         ["actorTokenType"] = "actor_token_type",
         ["resource"] = "resource",
+        ["tokenTypeHint"] = "token_type_hint",
     };
 
     private readonly Dictionary<string, StringValues> values;

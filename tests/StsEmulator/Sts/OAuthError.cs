@@ -13,5 +13,14 @@ public sealed class OAuthError(string error, string description, int status = 40
 
     public static OAuthError InvalidGrant(string description) => new("invalid_grant", description);
 
-    public IResult ToResult() => Results.Json(new Dictionary<string, string> { ["error"] = Error, ["error_description"] = Description }, statusCode: Status);
+    /// <summary>The JSON error; a 401 (invalid_client) also challenges for Basic, as RFC 6749 §5.2 asks.</summary>
+    public IResult ToResult(HttpResponse response)
+    {
+        if (Status == 401)
+        {
+            response.Headers.WWWAuthenticate = "Basic realm=\"sts\"";
+        }
+
+        return Results.Json(new Dictionary<string, string> { ["error"] = Error, ["error_description"] = Description }, statusCode: Status);
+    }
 }

@@ -32,16 +32,12 @@ public static class TokenEndpoint
         }
         catch (OAuthError error)
         {
-            if (error.Status == 401)
-            {
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"sts\"";
-            }
-
-            return error.ToResult();
+            return error.ToResult(context.Response);
         }
     }
 
-    private static async Task<ExchangeFields> ReadFieldsAsync(HttpContext context, string body)
+    /// <summary>The form or JSON fields of an STS request (the introspection endpoint reads its body the same way).</summary>
+    internal static async Task<ExchangeFields> ReadFieldsAsync(HttpContext context, string body)
     {
         if (context.Request.HasFormContentType)
         {
@@ -64,7 +60,8 @@ public static class TokenEndpoint
     }
 
     // RFC 6749 §2.3.1: Basic with form-url-encoded id and secret, or both in the body; never both methods.
-    private static string? Authenticate(HttpContext context, ExchangeFields fields, EmulatorState state)
+    // Null when the request carries no client authentication.
+    internal static string? Authenticate(HttpContext context, ExchangeFields fields, EmulatorState state)
     {
         string? id = null, secret = null;
         var authorization = context.Request.Headers.Authorization.ToString();
@@ -155,9 +152,10 @@ public static class TokenEndpoint
         var scope = fields["scope"] ?? string.Empty;
         var boundary = AccessBoundary.Read(fields["options"]);
         string subject;
+        string? audience;
         if (ExternalCredentialTypes.Contains(subjectTokenType))
         {
-            var audience = CheckAudience(fields, state);
+            audience = CheckAudience(fields, state);
             if (string.IsNullOrWhiteSpace(scope))
             {
                 throw OAuthError.InvalidRequest("scope is required when exchanging an external credential.");
@@ -179,6 +177,7 @@ public static class TokenEndpoint
             }
 
             subject = issued.Subject;
+            audience = issued.Audience;
             if (string.IsNullOrWhiteSpace(scope))
             {
                 scope = issued.Scope;
@@ -192,7 +191,7 @@ public static class TokenEndpoint
 
         var response = new Dictionary<string, object>
         {
-            ["access_token"] = state.Issue(scope, subject, boundary: boundary),
+            ["access_token"] = state.Issue(scope, subject, boundary: boundary, audience: audience, client: client),
             ["issued_token_type"] = AccessTokenType,
             ["token_type"] = "Bearer",
         };
