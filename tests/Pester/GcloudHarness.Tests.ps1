@@ -19,27 +19,6 @@ Describe 'The gcloud harness' -Skip:([bool]$unavailable) {
         $script:folder = Join-Path ([IO.Path]::GetTempPath()) "gcloud-files-$([guid]::NewGuid())"
         $null = New-Item -ItemType Directory -Path $script:folder
         $script:principal = 'principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/emulator-pool/subject/'
-
-        # gcloud auth login --cred-file, then print-access-token; both must succeed, and one of them must have been
-        # seen reaching the emulator (so an empty strace record cannot pass for a clean one). With impersonation,
-        # login sends nothing (the file names the account) and print-access-token refreshes; without, login
-        # refreshes and introspects, and print-access-token answers from the token cache.
-        function Invoke-LoginAndPrint {
-            param([string] $File, [hashtable] $Environment = @{})
-            $login = Invoke-TestGcloud -Config $script:config -Arguments 'auth', 'login', "--cred-file=$File" -Environment $Environment
-            $login.ExitCode | Should -Be 0 -Because $login.StdErr
-            $print = Invoke-TestGcloud -Config $script:config -Arguments 'auth', 'print-access-token' -Environment $Environment
-            $print.ExitCode | Should -Be 0 -Because $print.StdErr
-            @($login.Destinations) + @($print.Destinations) | Should -Contain $script:emulatorAddress
-            $print.Token | Should -BeLike 'ya29.emulator.*'
-            # Evidence in the log: how long gcloud takes, and every address it connected or sent to (the emulator, and
-            # the closed port its metadata probes are refused at).
-            foreach ($call in @{ Name = 'auth login'; Run = $login }, @{ Name = 'auth print-access-token'; Run = $print }) {
-                $seen = ($call.Run.Destinations | Group-Object | ForEach-Object { "$($_.Name) x$($_.Count)" }) -join ', '
-                Write-Host "gcloud $($call.Name): $([int]$call.Run.Elapsed.TotalMilliseconds) ms; destinations: $(if ($seen) { $seen } else { 'none' })"
-            }
-            [pscustomobject]@{ Login = $login; Print = $print; TokenInfo = Get-TestTokenInfo -Emulator $script:emulator -Token $print.Token }
-        }
     }
 
     AfterAll {
@@ -53,7 +32,7 @@ Describe 'The gcloud harness' -Skip:([bool]$unavailable) {
 
     It 'a file source: login names the principal by introspection, and the token is one the emulator issued to gcloud' {
         $file = New-TestConfiguration -Emulator $script:emulator -Folder $script:folder
-        $run = Invoke-LoginAndPrint -File $file
+        $run = Invoke-TestGcloudLogin -Config $script:config -Emulator $script:emulator -File $file
         $run.Login.StdErr | Should -Match ([regex]::Escape("Authenticated with external account credentials for: [$($script:principal)jwt-subject]."))
         $run.TokenInfo.active | Should -BeTrue
         $run.TokenInfo.username | Should -Be "$($script:principal)jwt-subject"
@@ -63,7 +42,7 @@ Describe 'The gcloud harness' -Skip:([bool]$unavailable) {
     It 'service_account_impersonation_url: the account is the service account, and the token its own' {
         $impersonation = "$($script:emulator.iamCredentialsEndpoint)/v1/projects/-/serviceAccounts/$($script:emulator.serviceAccount):generateAccessToken"
         $file = New-TestConfiguration -Emulator $script:emulator -Folder $script:folder -Extra @{ service_account_impersonation_url = $impersonation }
-        $run = Invoke-LoginAndPrint -File $file
+        $run = Invoke-TestGcloudLogin -Config $script:config -Emulator $script:emulator -File $file
         $run.Login.StdErr | Should -Match ([regex]::Escape("credentials for: [$($script:emulator.serviceAccount)]."))
         $run.TokenInfo.active | Should -BeTrue
         $run.TokenInfo.username | Should -Be $script:emulator.serviceAccount
@@ -72,7 +51,7 @@ Describe 'The gcloud harness' -Skip:([bool]$unavailable) {
     It 'a url source: the subject token comes from the emulator''s url with the file''s headers' {
         $source = @{ url = "$($script:emulator.baseUrl)/subject-token?format=json"; headers = @{ Metadata = 'true' }; format = @{ type = 'json'; subject_token_field_name = 'access_token' } }
         $file = New-TestConfiguration -Emulator $script:emulator -Folder $script:folder -Extra @{ credential_source = $source }
-        $run = Invoke-LoginAndPrint -File $file
+        $run = Invoke-TestGcloudLogin -Config $script:config -Emulator $script:emulator -File $file
         $run.TokenInfo.active | Should -BeTrue
         $run.TokenInfo.username | Should -Be "$($script:principal)jwt-subject"
     }
@@ -94,7 +73,7 @@ Describe 'The gcloud harness' -Skip:([bool]$unavailable) {
         }
 
         It 'runs with GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1' {
-            $run = Invoke-LoginAndPrint -File $script:executableFile -Environment @{ GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES = '1' }
+            $run = Invoke-TestGcloudLogin -Config $script:config -Emulator $script:emulator -File $script:executableFile -Environment @{ GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES = '1' }
             $run.TokenInfo.active | Should -BeTrue
             $run.TokenInfo.username | Should -Be "$($script:principal)jwt-subject"
         }
@@ -126,7 +105,7 @@ Describe 'The gcloud harness' -Skip:([bool]$unavailable) {
             $file = New-TestConfiguration -Emulator $script:emulator -Folder $script:folder -Extra @{
                 credential_source = $source; subject_token_type = 'urn:ietf:params:aws:token-type:aws4_request'
             }
-            $run = Invoke-LoginAndPrint -File $file
+            $run = Invoke-TestGcloudLogin -Config $script:config -Emulator $script:emulator -File $file
             $run.TokenInfo.active | Should -BeTrue
             $run.TokenInfo.username | Should -Be "$($script:principal)aws-subject"
         }
@@ -143,11 +122,14 @@ Describe 'The gcloud harness' -Skip:([bool]$unavailable) {
             '11767 connect(5, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.255.255.53")}, 16) = 0'
             '11767 sendmmsg(5, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="\3545\1\0\0\1\0\0\0\0\0\0\10metadata\6google\10internal\0\0\1\0\1", iov_len=42}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=42}], 2, MSG_NOSIGNAL) = 2'
             '11767 sendto(6, "x", 1, 0, {sa_family=AF_INET6, sin6_port=htons(53), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "2001:db8::53", &sin6_addr), sin6_scope_id=0}, 28) = 1'
-            '11767 connect(7, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT (No such file or directory)'
+            '11767 connect(7, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = 0'
+            '11768 connect(9, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT (No such file or directory)'
+            '11769 connect(10, {sa_family=AF_INET6, sin6_port=htons(35711), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::ffff:127.0.0.1", &sin6_addr), sin6_scope_id=0}, 28) = 0'
             "11596 connect(5, {sa_family=AF_INET, sin_port=htons(46771), sin_addr=inet_addr(`"127.0.0.1`")}, 16) = -1 EINPROGRESS (Operation now in progress)"
             '11596 connect(8, {sa_family=AF_INET6, sin6_port=htons(80), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0')
         $found = Get-TestGcloudDestination -TracePath $record
         @($found | Where-Object { -not $_.Local } | ForEach-Object Destination) | Should -Be '10.255.255.53:53', '[2001:db8::53]:53', 'unix:/var/run/nscd/socket'
-        @($found | Where-Object Local | ForEach-Object Destination) | Should -Be '127.0.0.1:46771', '[::1]:80'
+        # No name service daemon to reach (ENOENT) and .NET's IPv4-mapped loopback are local.
+        @($found | Where-Object Local | ForEach-Object Destination) | Should -Be 'unix:/var/run/nscd/socket', '[::ffff:127.0.0.1]:35711', '127.0.0.1:46771', '[::1]:80'
     }
 }

@@ -95,8 +95,10 @@ function Get-TestGcloudEnvironment {
 }
 
 # Every destination in an strace record of connect/sendto/sendmsg/sendmmsg, in order, as Destination ("127.0.0.1:443",
-# "[::1]:80", "unix:/path", or the address family for others) and Local: loopback, a local socket other than a
-# name service's (nscd, systemd-resolved), or netlink (kernel-local).
+# "[::1]:80", "unix:/path", or the address family for others) and Local: loopback (IPv4, ::1, or IPv4-mapped
+# ::ffff:127.x, which .NET's dual-mode sockets use), a local socket other than a name service's (nscd,
+# systemd-resolved) — or a name service's that is not there (the call failed with ENOENT or ECONNREFUSED, so
+# nothing reached it) — or netlink (kernel-local).
 function Get-TestGcloudDestination {
     [CmdletBinding()]
     [OutputType([pscustomobject])]
@@ -106,15 +108,18 @@ function Get-TestGcloudDestination {
         '|sa_family=AF_INET6, sin6_port=htons\((?<port6>\d+)\),[^}]*?inet_pton\(AF_INET6, "(?<ip6>[^"]+)"' +
         '|sa_family=AF_UNIX(, sun_path=(?<unix>@?"[^"]*"))?' +
         '|sa_family=(?<family>AF_\w+)'
-    foreach ($match in [regex]::Matches((Get-Content -LiteralPath $TracePath -Raw) + '', $pattern)) {
-        $g = $match.Groups
-        $destination = if ($g['ip4'].Success) { "$($g['ip4'].Value):$($g['port'].Value)" }
-        elseif ($g['ip6'].Success) { "[$($g['ip6'].Value)]:$($g['port6'].Value)" }
-        elseif ($match.Value.StartsWith('sa_family=AF_UNIX')) { "unix:$($g['unix'].Value.Trim('"'))" }
-        else { $g['family'].Value }
-        $local = ($destination -match '^127\.\d+\.\d+\.\d+:\d+$') -or $destination.StartsWith('[::1]:') -or
-            ($destination.StartsWith('unix:') -and $destination -notmatch 'nscd|resolve') -or ($destination -eq 'AF_NETLINK')
-        [pscustomobject]@{ Destination = $destination; Local = $local }
+    foreach ($line in (Get-Content -LiteralPath $TracePath)) {
+        $absent = $line -match '= -1 (ENOENT|ECONNREFUSED)'
+        foreach ($match in [regex]::Matches($line, $pattern)) {
+            $g = $match.Groups
+            $destination = if ($g['ip4'].Success) { "$($g['ip4'].Value):$($g['port'].Value)" }
+            elseif ($g['ip6'].Success) { "[$($g['ip6'].Value)]:$($g['port6'].Value)" }
+            elseif ($match.Value.StartsWith('sa_family=AF_UNIX')) { "unix:$($g['unix'].Value.Trim('"'))" }
+            else { $g['family'].Value }
+            $local = ($destination -match '^127\.\d+\.\d+\.\d+:\d+$') -or ($destination -match '^\[(::1|::ffff:127\.\d+\.\d+\.\d+)\]:\d+$') -or
+                ($destination.StartsWith('unix:') -and ($destination -notmatch 'nscd|resolve' -or $absent)) -or ($destination -eq 'AF_NETLINK')
+            [pscustomobject]@{ Destination = $destination; Local = $local }
+        }
     }
 }
 
@@ -201,4 +206,34 @@ function Get-TestTokenInfo {
     Invoke-RestMethod -Method Post -Uri $Emulator.tokenInfoEndpoint -Headers @{ Authorization = "Basic $basic" } -Body @{ token = $Token }
 }
 
-Export-ModuleMember -Function Get-TestGcloudUnavailableReason, New-TestGcloudConfig, Remove-TestGcloudConfig, Invoke-TestGcloud, Get-TestGcloudDestination, Get-TestTokenInfo
+# gcloud auth login --cred-file, then print-access-token; both must succeed, and one of them must have been seen
+# reaching the emulator (so an empty strace record cannot pass for a clean one). With impersonation, login sends
+# nothing (the file names the account) and print-access-token refreshes; without, login refreshes and introspects,
+# and print-access-token answers from the token cache. Returns Login, Print and TokenInfo (the emulator's view of
+# the printed token).
+function Invoke-TestGcloudLogin {
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)] [pscustomobject] $Config,
+        [Parameter(Mandatory)] [pscustomobject] $Emulator,
+        [Parameter(Mandatory)] [string] $File,
+        [hashtable] $Environment = @{}
+    )
+
+    $login = Invoke-TestGcloud -Config $Config -Arguments 'auth', 'login', "--cred-file=$File" -Environment $Environment
+    $login.ExitCode | Should -Be 0 -Because $login.StdErr
+    $print = Invoke-TestGcloud -Config $Config -Arguments 'auth', 'print-access-token' -Environment $Environment
+    $print.ExitCode | Should -Be 0 -Because $print.StdErr
+    @($login.Destinations) + @($print.Destinations) | Should -Contain ([uri]$Emulator.baseUrl).Authority
+    $print.Token | Should -BeLike 'ya29.emulator.*'
+    # Evidence in the log: how long gcloud takes, and every address it connected or sent to (the emulator, and the
+    # closed port its metadata probes are refused at).
+    foreach ($call in @{ Name = 'auth login'; Run = $login }, @{ Name = 'auth print-access-token'; Run = $print }) {
+        $seen = ($call.Run.Destinations | Group-Object | ForEach-Object { "$($_.Name) x$($_.Count)" }) -join ', '
+        Write-Host "gcloud $($call.Name): $([int]$call.Run.Elapsed.TotalMilliseconds) ms; destinations: $(if ($seen) { $seen } else { 'none' })"
+    }
+    [pscustomobject]@{ Login = $login; Print = $print; TokenInfo = Get-TestTokenInfo -Emulator $Emulator -Token $print.Token }
+}
+
+Export-ModuleMember -Function Invoke-TestGcloudLogin, Get-TestGcloudUnavailableReason, New-TestGcloudConfig, Remove-TestGcloudConfig, Invoke-TestGcloud, Get-TestGcloudDestination, Get-TestTokenInfo
