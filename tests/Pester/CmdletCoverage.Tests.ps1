@@ -10,6 +10,16 @@
 BeforeDiscovery {
     # One row per exported cmdlet: its parameter sets, and the error paths tested (ErrorId prefix and category).
     $coverage = @(
+        @{ Command = 'ConvertTo-GoogleExecutableResponse'; Sets = @('Token', 'Error'); Errors = @(
+                @{ Case = 'a token type an executable cannot answer with'; ErrorId = 'InvalidParameter.SubjectTokenType'; Category = 'InvalidArgument' }) }
+        @{ Command = 'Export-GoogleAccessToken'; Sets = @('__AllParameterSets'); Errors = @(
+                @{ Case = 'a folder that does not exist'; ErrorId = 'InvalidParameter.Path'; Category = 'InvalidArgument' }) }
+        @{ Command = 'Export-GoogleCredentialConfiguration'; Sets = @('SubjectToken', 'AzurePipelines', 'AzureManagedIdentity', 'GitHubActions', 'Aws'); Errors = @(
+                @{ Case = 'an audience that is no pool provider'; ErrorId = 'InvalidParameter.Audience'; Category = 'InvalidArgument' }
+                @{ Case = 'a token lifetime without a service account'; ErrorId = 'InvalidParameter.TokenLifetimeSec'; Category = 'InvalidArgument' }
+                @{ Case = 'GitHub Actions outside a GitHub Actions job'; ErrorId = 'InvalidParameter.GitHubActions'; Category = 'InvalidArgument' }) }
+        @{ Command = 'Remove-GoogleCredentialConfiguration'; Sets = @('__AllParameterSets'); Errors = @(
+                @{ Case = 'no path'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData' }) }
         @{ Command = 'Get-AzureManagedIdentityToken'; Sets = @('SystemAssigned', 'ClientId', 'ObjectId', 'ResourceId'); Errors = @(
                 @{ Case = 'a user-assigned identity the endpoint does not know'; ErrorId = 'IdTokenUnavailable.Imds'; Category = 'ObjectNotFound' }
                 @{ Case = 'neither a resource nor an audience'; ErrorId = 'InvalidParameter.Resource'; Category = 'InvalidArgument' }
@@ -121,7 +131,91 @@ BeforeAll {
 
     # One sample call per parameter set in the coverage table: the arguments, optional pipeline input, and
     # what the result must show.
+    $script:exportEndpoints = @{ Audience = $script:provider; TokenEndpoint = $script:endpoint; TokenInfoEndpoint = $script:emulator.tokenInfoEndpoint
+        IamCredentialsEndpoint = $script:iam; Path = $script:folder; NoEnvironmentVariable = $true }
     $script:setSamples = @{
+        'ConvertTo-GoogleExecutableResponse/Token'       = @{
+            Input      = @([pscustomobject]@{ SubjectToken = (ConvertTo-SecureString (New-TestJwt -Emulator $script:emulator) -AsPlainText -Force); SubjectTokenType = 'jwt' })
+            Parameters = @{}
+            Check      = {
+                param($result)
+                $response = $result | ConvertFrom-Json
+                $response.version | Should -Be 1
+                $response.success | Should -BeTrue
+                $response.token_type | Should -Be 'urn:ietf:params:oauth:token-type:jwt'
+                (Get-JwtClaims $response.id_token).exp | Should -Be $response.expiration_time
+            }
+        }
+        'ConvertTo-GoogleExecutableResponse/Error'       = @{
+            Parameters = @{ ErrorRecord = [System.Management.Automation.ErrorRecord]::new([InvalidOperationException]::new('no token here'), 'IdTokenUnavailable.AzurePipelines', 'ObjectNotFound', $null) }
+            Check      = {
+                param($result)
+                $response = $result | ConvertFrom-Json
+                $response.success | Should -BeFalse
+                $response.code | Should -Be 'IdTokenUnavailable.AzurePipelines'
+                $response.message | Should -Be 'no token here'
+            }
+        }
+        'Export-GoogleAccessToken/__AllParameterSets'   = @{
+            Input      = @([pscustomobject]@{ AccessToken = 'ya29.coverage' })
+            Parameters = @{ Path = $script:folder; NoEnvironmentVariable = $true }
+            Check      = {
+                param($result)
+                $result | Should -BeOfType ([StsPowerShell.GoogleCredentialExport])
+                Get-Content -Raw $result.Path | Should -BeExactly 'ya29.coverage'
+                $result | Remove-GoogleCredentialConfiguration
+            }
+        }
+        'Export-GoogleCredentialConfiguration/SubjectToken' = @{
+            Parameters = $script:exportEndpoints + @{ SubjectToken = (New-TestJwt -Emulator $script:emulator) }
+            Check      = {
+                param($result)
+                $result.CredentialSource | Should -Be 'file'
+                (Get-GoogleExternalAccountToken -ConfigurationFile $result.Path -Force).TokenType | Should -Be 'Bearer'
+            }
+        }
+        'Export-GoogleCredentialConfiguration/AzurePipelines' = @{
+            Parameters = $script:exportEndpoints + @{ AzurePipelines = $true; ServiceConnectionId = $script:emulator.azureServiceConnectionId }
+            Check      = {
+                param($result)
+                (Get-Content -Raw $result.Path | ConvertFrom-Json).credential_source.executable.command | Should -Match 'print-subject-token\.ps1$'
+                Get-Content -Raw $result.Files[0] | Should -Match "Get-AzurePipelinesIdToken -ServiceConnectionId '$($script:emulator.azureServiceConnectionId)'"
+            }
+        }
+        'Export-GoogleCredentialConfiguration/AzureManagedIdentity' = @{
+            Parameters = $script:exportEndpoints + @{ AzureManagedIdentity = $true; Resource = $script:emulator.azureAppIdUri; ClientId = $script:userIdentity.clientId }
+            Check      = {
+                param($result)
+                Get-Content -Raw $result.Files[0] | Should -Match "Get-AzureManagedIdentityToken -Resource '$([regex]::Escape($script:emulator.azureAppIdUri))' -ClientId '$($script:userIdentity.clientId)'"
+            }
+        }
+        'Export-GoogleCredentialConfiguration/GitHubActions' = @{
+            Parameters = $script:exportEndpoints + @{ GitHubActions = $true; TokenAudience = "https:$($script:provider)" }
+            Setup      = { $env:ACTIONS_ID_TOKEN_REQUEST_URL = $script:emulator.gitHubIdTokenRequestUrl; $env:ACTIONS_ID_TOKEN_REQUEST_TOKEN = $script:emulator.gitHubIdTokenRequestToken }
+            Check      = {
+                param($result)
+                $env:ACTIONS_ID_TOKEN_REQUEST_URL = $null; $env:ACTIONS_ID_TOKEN_REQUEST_TOKEN = $null
+                $result.CredentialSource | Should -Be 'url'
+                (Get-GoogleExternalAccountToken -ConfigurationFile $result.Path -Force).TokenType | Should -Be 'Bearer'
+            }
+        }
+        'Export-GoogleCredentialConfiguration/Aws'       = @{
+            Parameters = $script:exportEndpoints + @{ Aws = $true; Imdsv2 = $true; InstanceMetadataEndpoint = $script:emulator.baseUrl }
+            Check      = {
+                param($result)
+                $result.CredentialSource | Should -Be 'aws1'
+                (Get-GoogleExternalAccountToken -ConfigurationFile $result.Path -Force).TokenType | Should -Be 'Bearer'
+            }
+        }
+        'Remove-GoogleCredentialConfiguration/__AllParameterSets' = @{
+            Input      = @(Export-GoogleAccessToken -AccessToken 'ya29.to-remove' -Path $script:folder -NoEnvironmentVariable)
+            Parameters = @{}
+            Check      = {
+                param($result, $source)
+                $result | Should -BeNullOrEmpty
+                Test-Path -LiteralPath $source.Folder | Should -BeFalse
+            }
+        }
         'Get-AzureManagedIdentityToken/SystemAssigned'    = @{
             Parameters = @{ Audience = $script:provider }
             Check      = {
@@ -341,6 +435,18 @@ BeforeAll {
 
     # One call per error case in the coverage table, each failing as the row says.
     $script:errorCalls = @{
+        'ConvertTo-GoogleExecutableResponse/a token type an executable cannot answer with' = {
+            ConvertTo-GoogleExecutableResponse -SubjectToken 'ya29.not-a-subject' -SubjectTokenType access_token -ErrorAction Stop }
+        'Export-GoogleAccessToken/a folder that does not exist'                           = {
+            Export-GoogleAccessToken -AccessToken 'ya29.x' -Path (Join-Path $script:folder 'missing-folder') -NoEnvironmentVariable -ErrorAction Stop }
+        'Export-GoogleCredentialConfiguration/an audience that is no pool provider'        = {
+            Export-GoogleCredentialConfiguration -SubjectToken 'x.y.z' -Audience 'my-provider' -Path $script:folder -NoEnvironmentVariable -ErrorAction Stop }
+        'Export-GoogleCredentialConfiguration/a token lifetime without a service account'  = {
+            Export-GoogleCredentialConfiguration -SubjectToken 'x.y.z' -Audience $script:provider -TokenLifetimeSec 1200 -Path $script:folder -NoEnvironmentVariable -ErrorAction Stop }
+        'Export-GoogleCredentialConfiguration/GitHub Actions outside a GitHub Actions job' = {
+            Export-GoogleCredentialConfiguration -GitHubActions -Audience $script:provider -Path $script:folder -NoEnvironmentVariable -ErrorAction Stop }
+        'Remove-GoogleCredentialConfiguration/no path'                                    = {
+            Remove-GoogleCredentialConfiguration -LiteralPath $null -ErrorAction Stop }
         'Get-AzureManagedIdentityToken/a user-assigned identity the endpoint does not know' = {
             Get-AzureManagedIdentityToken -Audience $script:provider -ClientId ([guid]::NewGuid()) -MaximumRetryCount 0 -ErrorAction Stop }
         'Get-AzureManagedIdentityToken/neither a resource nor an audience'                 = {
@@ -438,6 +544,7 @@ Describe 'Parameter sets' {
     It '<Command> binds its parameter set <Set> and runs' -ForEach $setCases {
         $sample = $script:setSamples["$Command/$Set"]
         $parameters = $sample.Parameters
+        if ($sample.ContainsKey('Setup')) { & $sample.Setup }
         if ($sample.ContainsKey('Input')) {
             Resolve-ParameterSet -Command $Command -Parameters $parameters -InputObject $sample.Input | Should -Be $Set
             $result = $sample.Input | & $Command @parameters
