@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using StsPowerShell.Core.Google.ExternalAccount;
+using StsPowerShell.Core.Google;
 
 namespace StsPowerShell.Core.Handoff
 {

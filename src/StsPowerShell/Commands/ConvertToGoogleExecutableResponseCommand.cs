@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using StsPowerShell.Core.Google.ExternalAccount;
+using StsPowerShell.Core.Google;
 using StsPowerShell.Core.Oidc;
 using StsPowerShell.Parameters;
 using StsPowerShell.Pipeline;

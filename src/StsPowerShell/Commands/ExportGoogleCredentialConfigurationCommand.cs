@@ -7,7 +7,6 @@ using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using StsPowerShell.Core;
 using StsPowerShell.Core.Google;
-using StsPowerShell.Core.Google.ExternalAccount;
 using StsPowerShell.Core.Handoff;
 using StsPowerShell.Core.Http;
 using StsPowerShell.Parameters;

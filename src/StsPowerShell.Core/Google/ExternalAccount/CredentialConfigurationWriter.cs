@@ -7,7 +7,7 @@ using System.Text.Json;
 using StsPowerShell.Core.Exchange;
 using StsPowerShell.Core.Http;
 
-namespace StsPowerShell.Core.Google.ExternalAccount
+namespace StsPowerShell.Core.Google
 {
     /// <summary>
     /// Writes an external_account credential configuration with the fields gcloud's
