@@ -24,6 +24,9 @@ namespace StsPowerShell.Core.Google
         /// <summary>The IAM Credentials API in the googleapis.com universe.</summary>
         public const string DefaultEndpoint = "https://iamcredentials.googleapis.com";
 
+        /// <summary>The IAM Credentials API for mutual TLS: where a token from an X.509 exchange is used, with the same certificate.</summary>
+        public const string DefaultMtlsEndpoint = "https://iamcredentials.mtls.googleapis.com";
+
         /// <summary>The longest access token lifetime the API grants (with the org policy that allows more than 1 h).</summary>
         public static readonly TimeSpan MaximumLifetime = TimeSpan.FromHours(12);
 
