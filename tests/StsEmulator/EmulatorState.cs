@@ -9,6 +9,9 @@ public sealed class EmulatorState : IDisposable
 {
     public const string WorkloadProvider = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/emulator-pool/providers/emulator-oidc";
     public const string DefaultServiceAccount = "deployer@emulator-project.iam.gserviceaccount.com";
+    /// <summary>An X.509 pool provider: mtls subject tokens, checked against <see cref="X509TrustAnchors"/>.</summary>
+    public const string X509Provider = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/emulator-pool/providers/emulator-x509";
+
     public const string WorkforceProvider = "//iam.googleapis.com/locations/global/workforcePools/emulator-workforce/providers/emulator-oidc";
 
     private readonly ConcurrentDictionary<string, IssuedToken> issuedTokens = new(StringComparer.Ordinal);
@@ -38,7 +41,10 @@ public sealed class EmulatorState : IDisposable
     public ISet<string> TrustedIssuers { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Pool providers that exist; a well-formed audience outside this set gets invalid_target.</summary>
-    public ISet<string> KnownAudiences { get; } = new HashSet<string>(StringComparer.Ordinal) { WorkloadProvider, WorkforceProvider };
+    public ISet<string> KnownAudiences { get; } = new HashSet<string>(StringComparer.Ordinal) { WorkloadProvider, WorkforceProvider, X509Provider };
+
+    /// <summary>The X.509 provider's trust store: root or intermediate CAs that tests (or POST /emulator/x509/trust) add.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<System.Security.Cryptography.X509Certificates.X509Certificate2> X509TrustAnchors { get; } = new();
 
     /// <summary>OAuth clients by id, with their secrets.</summary>
     public ConcurrentDictionary<string, string> Clients { get; } = new(StringComparer.Ordinal);
@@ -60,12 +66,12 @@ public sealed class EmulatorState : IDisposable
 
     public int RequestCount => Volatile.Read(ref requestCount);
 
-    public string Issue(string scope, string subject, TimeSpan? lifetime = null, string? boundary = null)
+    public string Issue(string scope, string subject, TimeSpan? lifetime = null, string? boundary = null, string? certificateThumbprint = null)
     {
         var token = "ya29.emulator." + Base64Url.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         if (RememberIssuedTokens)
         {
-            issuedTokens[token] = new IssuedToken(Clock() + (lifetime ?? AccessTokenLifetime), scope, subject, boundary);
+            issuedTokens[token] = new IssuedToken(Clock() + (lifetime ?? AccessTokenLifetime), scope, subject, boundary, certificateThumbprint);
         }
 
         return token;
@@ -109,6 +115,9 @@ public sealed class EmulatorState : IDisposable
 
     public void Dispose() => Keys.Dispose();
 
-    /// <summary>A token the STS issued; Boundary is the credential access boundary JSON it carries, if any.</summary>
-    public sealed record IssuedToken(DateTimeOffset ExpiresOn, string Scope, string Subject, string? Boundary = null);
+    /// <summary>
+    /// A token the STS issued; Boundary is the credential access boundary JSON it carries, if any; CertificateThumbprint
+    /// the client certificate it is bound to (an mtls exchange), which must be presented again wherever it is used.
+    /// </summary>
+    public sealed record IssuedToken(DateTimeOffset ExpiresOn, string Scope, string Subject, string? Boundary = null, string? CertificateThumbprint = null);
 }
