@@ -40,9 +40,10 @@ namespace StsPowerShell.Core.Certificates
         /// <param name="chain">The chain file's certificates, in file order; empty when there is none.</param>
         /// <param name="now">The time validity is checked at.</param>
         /// <param name="parameterName">Where the certificate came from, for errors.</param>
+        /// <param name="chainParameterName">Where the chain came from, for errors about it; <paramref name="parameterName"/> when null.</param>
         /// <param name="openPrivateKey">Opens the key, as TLS will; replaceable for tests (an unreadable key cannot be made on every platform).</param>
         /// <exception cref="CertificateUnusableException">No private key, a key the account may not use, outside its validity, or the leaf later in the chain.</exception>
-        public static WorkloadCertificate Create(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain, DateTimeOffset now, string parameterName, Func<X509Certificate2, IDisposable?>? openPrivateKey = null)
+        public static WorkloadCertificate Create(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain, DateTimeOffset now, string parameterName, string? chainParameterName = null, Func<X509Certificate2, IDisposable?>? openPrivateKey = null)
         {
             var name = Describe(certificate);
             if (!certificate.HasPrivateKey)
@@ -66,7 +67,8 @@ namespace StsPowerShell.Core.Certificates
                     $"The certificate {name} is not valid before {Utc(notBefore)} (now {Utc(now)}). Check the machine's clock, or wait until then.", parameterName);
             }
 
-            return new WorkloadCertificate(certificate, Order(certificate, chain, name, parameterName), BuildSubjectToken(certificate, chain, name, parameterName));
+            var chainParameter = chainParameterName ?? parameterName;
+            return new WorkloadCertificate(certificate, Order(certificate, chain, name, chainParameter), BuildSubjectToken(certificate, chain, name, chainParameter));
         }
 
         /// <summary>The subject token for <paramref name="leaf"/> and a chain file's <paramref name="chain"/>, as google-auth builds it.</summary>
