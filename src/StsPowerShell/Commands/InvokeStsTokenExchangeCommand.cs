@@ -19,7 +19,7 @@ namespace StsPowerShell.Commands
     /// <para type="synopsis">Exchanges a token for another at an OAuth 2.0 Token Exchange (RFC 8693) endpoint, by default Google's STS.</para>
     /// <para type="description">Sends an RFC 8693 token exchange request, form-encoded, to -TokenEndpoint (https://sts.googleapis.com/v1/token unless given) and writes the issued token as an StsPowerShell.StsToken whose AccessToken is a SecureString unless -AsPlainText is given.</para>
     /// <para type="description">Every request field is a parameter. Token types take URNs or the short names jwt, id_token, access_token, refresh_token, saml1, saml2, aws4_request and access_boundary_intermediary_token. In requests to Google, -Scope takes short names such as cloud-platform. The subject token, its type and the audience bind by property name from the pipeline, so the output of Get-AzurePipelinesIdToken, Get-GitHubActionsIdToken, New-AwsCallerIdentityToken or a previous exchange pipes straight in.</para>
-    /// <para type="description">X.509 workload identity federation: instead of a subject token, give a certificate with its private key (piped from Get-Item Cert:\..., -Certificate, -CertificateThumbprint with -CertificateStoreLocation, -PfxFile with -PfxPassword, or -CertificateFile with -PrivateKeyFile) and optionally -CertificateChainFile. The certificate is presented in mutual TLS, by default to https://sts.mtls.googleapis.com/v1/token, and its chain is the subject token (type urn:ietf:params:oauth:token-type:mtls). A certificate without a private key, with a key this account may not read, outside its validity, or a chain naming the leaf after other certificates is refused before any request, with the ErrorId Certificate&lt;problem&gt;.&lt;parameter&gt;. The token written remembers the certificate (ClientCertificateThumbprint) for New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken.</para>
+    /// <para type="description">X.509 workload identity federation: instead of a subject token, give a certificate with its private key (-Certificate with an object from Get-Item Cert:\..., -CertificateThumbprint with -CertificateStoreLocation, -PfxFile with -PfxPassword, or -CertificateFile with -PrivateKeyFile) and optionally -CertificateChainFile. The certificate is presented in mutual TLS, by default to https://sts.mtls.googleapis.com/v1/token, and its chain is the subject token (type urn:ietf:params:oauth:token-type:mtls). A certificate without a private key, with a key this account may not read, outside its validity, or a chain naming the leaf after other certificates is refused before any request, with the ErrorId Certificate&lt;problem&gt;.&lt;parameter&gt;. The token written remembers the certificate (ClientCertificateThumbprint) for New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken.</para>
     /// <para type="description">Parameter sets make misuse a binding error: -Force needs -ReuseToken, -ClientAuthentication needs -ClientCredential, -ActorToken and -ActorTokenType go together. -ReuseToken and -ClientCredential (sent with HTTP Basic) combine with every set; -Force, -ClientAuthentication and the actor token each have a set of their own, so any two of them cannot be combined in one call.</para>
     /// <para type="description">Transient failures (connection errors and HTTP 408, 429, 500, 502, 503, 504) are retried -MaximumRetryCount times, the interval doubling from -RetryIntervalSec with jitter, or as Retry-After says; OAuth errors have the ErrorId StsOAuthError.&lt;error code&gt; and the server's own description; each is a non-terminating error about the input it concerns, so piped inputs after it are still exchanged. No token or secret appears in any output, verbose message or error.</para>
     /// </summary>
@@ -56,8 +56,8 @@ namespace StsPowerShell.Commands
     /// <example title="X.509 workload identity federation with a Windows server's machine certificate">
     /// <code>
     /// $provider = '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/servers/providers/adcs'
-    /// $token = Get-Item Cert:\LocalMachine\My\0123456789ABCDEF0123456789ABCDEF01234567 |
-    ///     Invoke-StsTokenExchange -Audience $provider -Scope cloud-platform |
+    /// $certificate = Get-Item Cert:\LocalMachine\My\0123456789ABCDEF0123456789ABCDEF01234567
+    /// $token = Invoke-StsTokenExchange -Certificate $certificate -Audience $provider -Scope cloud-platform |
     ///     New-GoogleServiceAccountAccessToken -ServiceAccount reporter@my-project.iam.gserviceaccount.com
     /// </code>
     /// <para>Presents the certificate in mutual TLS to https://sts.mtls.googleapis.com/v1/token with its chain as the mtls subject token; the federated token remembers the certificate, so impersonation goes to https://iamcredentials.mtls.googleapis.com with it. The key never leaves the store.</para>
@@ -73,9 +73,9 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/README.md">StsPowerShell README</seealso>
     /// <seealso href="https://www.rfc-editor.org/rfc/rfc8693">RFC 8693: OAuth 2.0 Token Exchange</seealso>
     /// <seealso href="https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token">Google STS token method</seealso>
-    // The certificate set is the default so that a certificate piped in chooses it; a token object piped in binds the
-    // token sets by property name, and any subject token parameter chooses them too.
-    [Cmdlet(VerbsLifecycle.Invoke, "StsTokenExchange", DefaultParameterSetName = CertificateSet)]
+    // Exchange stays the default: with the certificate set as default, piped token objects no longer bound (issue 17 left
+    // piping a certificate, which needs that, open; -Certificate $cert works).
+    [Cmdlet(VerbsLifecycle.Invoke, "StsTokenExchange", DefaultParameterSetName = ExchangeSet)]
     [OutputType(typeof(StsToken))]
     public sealed class InvokeStsTokenExchangeCommand : SubjectTokenCmdlet
     {
@@ -94,8 +94,8 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? TokenEndpoint { get; set; }
 
-        /// <summary>The client certificate, with its private key: from Get-Item Cert:\LocalMachine\My\&lt;thumbprint&gt;, Get-ChildItem Cert:\..., or [X509Store]; binds a certificate piped in.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = CertificateSet)]
+        /// <summary>The client certificate, with its private key: from Get-Item Cert:\LocalMachine\My\&lt;thumbprint&gt;, Get-ChildItem Cert:\..., or [X509Store].</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
         [ValidateNotNull]
         public X509Certificate2? Certificate { get; set; }
 
