@@ -88,8 +88,8 @@ namespace StsPowerShell.Commands
         private ClientAuthentication? client;
         private string? options;
 
-        /// <summary>The token endpoint; https, or http to a loopback address.</summary>
-        /// <value>https://sts.googleapis.com/v1/token; with a certificate, https://sts.mtls.googleapis.com/v1/token</value>
+        /// <summary>The token endpoint; https, or http to a loopback address. With a certificate the default is https://sts.mtls.googleapis.com/v1/token.</summary>
+        /// <value>https://sts.googleapis.com/v1/token</value>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? TokenEndpoint { get; set; }
