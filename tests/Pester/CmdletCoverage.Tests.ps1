@@ -35,7 +35,10 @@ BeforeDiscovery {
         @{ Command = 'Get-GoogleExternalAccountToken'; Sets = @('__AllParameterSets'); Errors = @(
                 @{ Case = 'a configuration file with an unknown field'; ErrorId = 'ExternalAccountConfigurationInvalid'; Category = 'InvalidData' }
                 @{ Case = 'a subject token for another audience'; ErrorId = 'StsOAuthError.invalid_grant'; Category = 'AuthenticationError' }) }
-        @{ Command = 'Invoke-StsTokenExchange'; Sets = @('Exchange', 'ClientCredential', 'ActorToken', 'Refresh'); Errors = @(
+        @{ Command = 'Invoke-StsTokenExchange'; Sets = @('Exchange', 'ClientCredential', 'ActorToken', 'Refresh', 'Certificate', 'CertificateThumbprint', 'Pfx', 'Pem'); Errors = @(
+                @{ Case = 'a certificate without its private key'; ErrorId = 'CertificateNoPrivateKey.Certificate'; Category = 'InvalidArgument' }
+                @{ Case = 'an expired certificate'; ErrorId = 'CertificateExpired.PfxFile'; Category = 'InvalidArgument' }
+                @{ Case = 'a chain naming the leaf after its issuer'; ErrorId = 'CertificateChainOrder.CertificateChainFile'; Category = 'InvalidArgument' }
                 @{ Case = 'an audience that names no provider'; ErrorId = 'StsOAuthError.invalid_target'; Category = 'InvalidArgument' }
                 @{ Case = 'a malformed resource'; ErrorId = 'InvalidParameter.Resource'; Category = 'InvalidArgument' }
                 @{ Case = 'a 500 after every retry'; ErrorId = 'StsHttpError.500'; Category = 'ResourceUnavailable' }) }
@@ -129,6 +132,39 @@ BeforeAll {
     # An AWS.Tools-like credentials object: a real .NET type (the module reads it by reflection), not a PSObject.
     . ([scriptblock]::Create('class CoverageAwsCredentials { [string] $AccessKey; [string] $SecretKey; [string] $Token }'))
 
+    # Issue 17: a client certificate (ECDSA, from a CA made here) as object, store entry, PFX and PEM files. Over the
+    # emulator's plain HTTP no certificate reaches TLS, so the X.509 provider's refusal shows the set ran and sent an
+    # mtls token; tests/Pester/X509Federation.Tests.ps1 runs the same over mutual TLS.
+    $script:x509Provider = $script:emulator.x509Provider
+    function New-CoverageCertificate {
+        param([string] $Subject, [DateTimeOffset] $NotBefore = [DateTimeOffset]::UtcNow.AddHours(-1), [DateTimeOffset] $NotAfter = [DateTimeOffset]::UtcNow.AddDays(1))
+        $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new($Subject, $key, [System.Security.Cryptography.HashAlgorithmName]::SHA256)
+        $request.CreateSelfSigned($NotBefore, $NotAfter)
+    }
+    $script:certificate = New-CoverageCertificate -Subject 'CN=coverage.example'
+    $script:pfxFile = Join-Path $script:folder 'coverage.pfx'
+    [IO.File]::WriteAllBytes($script:pfxFile, $script:certificate.Export('Pfx', 'coverage-pfx'))
+    $script:pfxPassword = ConvertTo-SecureString 'coverage-pfx' -AsPlainText -Force
+    $script:certificatePem = Join-Path $script:folder 'coverage.crt'
+    Set-Content -Path $script:certificatePem -Value $script:certificate.ExportCertificatePem()
+    $script:keyPem = Join-Path $script:folder 'coverage.key'
+    Set-Content -Path $script:keyPem -Value ([System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($script:certificate).ExportPkcs8PrivateKeyPem())
+    $script:expiredPfx = Join-Path $script:folder 'expired.pfx'
+    [IO.File]::WriteAllBytes($script:expiredPfx, (New-CoverageCertificate -Subject 'CN=expired.example' -NotBefore '2000-01-01Z' -NotAfter '2001-01-01Z').Export('Pfx'))
+    $script:badChain = Join-Path $script:folder 'bad-chain.pem'
+    Set-Content -Path $script:badChain -Value ((New-CoverageCertificate -Subject 'CN=other').ExportCertificatePem() + "`n" + $script:certificate.ExportCertificatePem())
+    $script:store = [System.Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+    $script:store.Open('ReadWrite')
+    $script:storedCertificate = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12($script:certificate.Export('Pfx'), $null, 'Exportable')
+    $script:store.Add($script:storedCertificate)
+    $script:refusedWithoutTls = {
+        param($result)
+        $result | Should -BeNullOrEmpty
+        $Error[0].FullyQualifiedErrorId | Should -BeLike 'StsOAuthError.invalid_grant,*'
+        $Error[0].Exception.Message | Should -Match 'no client certificate was presented'
+    }
+
     # One sample call per parameter set in the coverage table: the arguments, optional pipeline input, and
     # what the result must show.
     $script:exportEndpoints = @{ Audience = $script:provider; TokenEndpoint = $script:endpoint; TokenInfoEndpoint = $script:emulator.tokenInfoEndpoint
@@ -215,6 +251,25 @@ BeforeAll {
                 $result | Should -BeNullOrEmpty
                 Test-Path -LiteralPath $source.Folder | Should -BeFalse
             }
+        }
+        'Invoke-StsTokenExchange/Certificate'             = @{
+            Parameters = @{ TokenEndpoint = $script:endpoint; Certificate = $script:certificate; Audience = $script:x509Provider; Scope = 'cloud-platform'; MaximumRetryCount = 0; ErrorAction = 'SilentlyContinue' }
+            Check      = $script:refusedWithoutTls
+        }
+        'Invoke-StsTokenExchange/CertificateThumbprint'   = @{
+            Parameters = @{ TokenEndpoint = $script:endpoint; CertificateThumbprint = $script:certificate.Thumbprint; CertificateStoreLocation = 'CurrentUser'
+                Audience = $script:x509Provider; Scope = 'cloud-platform'; MaximumRetryCount = 0; ErrorAction = 'SilentlyContinue' }
+            Check      = $script:refusedWithoutTls
+        }
+        'Invoke-StsTokenExchange/Pfx'                     = @{
+            Parameters = @{ TokenEndpoint = $script:endpoint; PfxFile = $script:pfxFile; PfxPassword = $script:pfxPassword; ReuseToken = $true
+                Audience = $script:x509Provider; Scope = 'cloud-platform'; MaximumRetryCount = 0; ErrorAction = 'SilentlyContinue' }
+            Check      = $script:refusedWithoutTls
+        }
+        'Invoke-StsTokenExchange/Pem'                     = @{
+            Parameters = @{ TokenEndpoint = $script:endpoint; CertificateFile = $script:certificatePem; PrivateKeyFile = $script:keyPem; CertificateChainFile = $script:certificatePem
+                Audience = $script:x509Provider; Scope = 'cloud-platform'; MaximumRetryCount = 0; ErrorAction = 'SilentlyContinue' }
+            Check      = $script:refusedWithoutTls
         }
         'Get-AzureManagedIdentityToken/SystemAssigned'    = @{
             Parameters = @{ Audience = $script:provider }
@@ -474,6 +529,12 @@ BeforeAll {
                 -Audience '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/none/providers/none' -ErrorAction Stop }
         'Invoke-StsTokenExchange/a malformed resource'                                    = {
             Invoke-StsTokenExchange -TokenEndpoint $script:endpoint -SubjectToken 'subject-value' -SubjectTokenType jwt -Audience $script:provider -Resource 'relative/path' -ErrorAction Stop }
+        'Invoke-StsTokenExchange/a certificate without its private key'                   = {
+            Invoke-StsTokenExchange -Certificate ([System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate($script:certificate.RawData)) -TokenEndpoint $script:endpoint -Audience $script:x509Provider -Scope cloud-platform -ErrorAction Stop }
+        'Invoke-StsTokenExchange/an expired certificate'                                  = {
+            Invoke-StsTokenExchange -TokenEndpoint $script:endpoint -PfxFile $script:expiredPfx -Audience $script:x509Provider -Scope cloud-platform -ErrorAction Stop }
+        'Invoke-StsTokenExchange/a chain naming the leaf after its issuer'                = {
+            Invoke-StsTokenExchange -TokenEndpoint $script:endpoint -Certificate $script:certificate -CertificateChainFile $script:badChain -Audience $script:x509Provider -Scope cloud-platform -ErrorAction Stop }
         'Invoke-StsTokenExchange/a 500 after every retry'                                 = {
             Add-TestFault -Emulator $script:emulator -Fault @{ status = 500 }
             Add-TestFault -Emulator $script:emulator -Fault @{ status = 500 }
@@ -511,6 +572,7 @@ BeforeAll {
 }
 
 AfterAll {
+    if ($script:store) { $script:store.Remove($script:storedCertificate); $script:store.Dispose() }
     Restore-TestEnvironment -Saved $script:savedEnvironment
 
     Remove-Item -Recurse -Force $script:folder -ErrorAction SilentlyContinue
@@ -572,6 +634,9 @@ Describe 'Error paths' {
     It 'refuses bad input before sending anything' {
         $before = Get-TestRequestCount -Emulator $script:emulator
         $null = Get-Failure $script:errorCalls['Invoke-StsTokenExchange/a malformed resource']
+        $null = Get-Failure $script:errorCalls['Invoke-StsTokenExchange/a certificate without its private key']
+        $null = Get-Failure $script:errorCalls['Invoke-StsTokenExchange/an expired certificate']
+        $null = Get-Failure $script:errorCalls['Invoke-StsTokenExchange/a chain naming the leaf after its issuer']
         $null = Get-Failure $script:errorCalls['Get-GitHubActionsIdToken/a relative request URL']
         $null = Get-Failure $script:errorCalls['New-GoogleAccessBoundaryRule/a blank role']
         Get-TestRequestCount -Emulator $script:emulator | Should -Be $before

@@ -9,6 +9,9 @@ public sealed class EmulatorState : IDisposable
 {
     public const string WorkloadProvider = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/emulator-pool/providers/emulator-oidc";
     public const string DefaultServiceAccount = "deployer@emulator-project.iam.gserviceaccount.com";
+    /// <summary>An X.509 pool provider: mtls subject tokens, checked against <see cref="X509TrustAnchors"/>.</summary>
+    public const string X509Provider = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/emulator-pool/providers/emulator-x509";
+
     public const string WorkforceProvider = "//iam.googleapis.com/locations/global/workforcePools/emulator-workforce/providers/emulator-oidc";
 
     /// <summary>
@@ -48,7 +51,10 @@ public sealed class EmulatorState : IDisposable
     public ISet<string> TrustedIssuers { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Pool providers that exist; a well-formed audience outside this set gets invalid_target.</summary>
-    public ISet<string> KnownAudiences { get; } = new HashSet<string>(StringComparer.Ordinal) { WorkloadProvider, WorkforceProvider };
+    public ISet<string> KnownAudiences { get; } = new HashSet<string>(StringComparer.Ordinal) { WorkloadProvider, WorkforceProvider, X509Provider };
+
+    /// <summary>The X.509 provider's trust store: root or intermediate CAs that tests (or POST /emulator/x509/trust) add.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<System.Security.Cryptography.X509Certificates.X509Certificate2> X509TrustAnchors { get; } = new();
 
     /// <summary>OAuth clients by id, with their secrets; gcloud's is known from the start.</summary>
     public ConcurrentDictionary<string, string> Clients { get; } = new(StringComparer.Ordinal) { [GcloudClientId] = GcloudClientSecret };
@@ -71,16 +77,17 @@ public sealed class EmulatorState : IDisposable
     public int RequestCount => Volatile.Read(ref requestCount);
 
     /// <summary>
-    /// A new access token; <paramref name="audience"/> is the pool provider a federated token came through and
-    /// <paramref name="client"/> the OAuth client that asked for it, both for introspection.
+    /// A new access token; <paramref name="audience"/> is the pool provider a federated token came through,
+    /// <paramref name="client"/> the OAuth client that asked for it (both for introspection), and
+    /// <paramref name="certificateThumbprint"/> the client certificate an mtls exchange bound it to.
     /// </summary>
-    public string Issue(string scope, string subject, TimeSpan? lifetime = null, string? boundary = null, string? audience = null, string? client = null)
+    public string Issue(string scope, string subject, TimeSpan? lifetime = null, string? boundary = null, string? audience = null, string? client = null, string? certificateThumbprint = null)
     {
         var token = "ya29.emulator." + Base64Url.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         if (RememberIssuedTokens)
         {
             var now = Clock();
-            issuedTokens[token] = new IssuedToken(now, now + (lifetime ?? AccessTokenLifetime), scope, subject, boundary, audience, client);
+            issuedTokens[token] = new IssuedToken(now, now + (lifetime ?? AccessTokenLifetime), scope, subject, boundary, audience, client, certificateThumbprint);
         }
 
         return token;
@@ -126,7 +133,8 @@ public sealed class EmulatorState : IDisposable
 
     /// <summary>
     /// A token the STS issued; Boundary is the credential access boundary JSON it carries, if any; Audience the pool
-    /// provider of a federated token; Client the OAuth client it was issued to, if any.
+    /// provider of a federated token; Client the OAuth client it was issued to, if any; CertificateThumbprint the
+    /// client certificate it is bound to (an mtls exchange), which must be presented again wherever it is used.
     /// </summary>
-    public sealed record IssuedToken(DateTimeOffset IssuedAt, DateTimeOffset ExpiresOn, string Scope, string Subject, string? Boundary = null, string? Audience = null, string? Client = null);
+    public sealed record IssuedToken(DateTimeOffset IssuedAt, DateTimeOffset ExpiresOn, string Scope, string Subject, string? Boundary = null, string? Audience = null, string? Client = null, string? CertificateThumbprint = null);
 }

@@ -95,7 +95,14 @@ public sealed class StsEmulatorHost : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Listen(IPAddress.Loopback, port);
-                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(tls.ServerCertificate));
+                // Client certificates are asked for, never required: the listener also serves plain HTTPS clients, and
+                // the X.509 provider, not TLS, decides whether a certificate is trusted (as Google's mTLS endpoints do).
+                kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = tls.ServerCertificate,
+                    ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                }));
             });
         }
 
@@ -215,6 +222,24 @@ public sealed class StsEmulatorHost : IAsyncDisposable
             var jwt = MintJwt(new JwtSpec { Audience = aud == null ? null : new[] { aud } });
             return format == "json" ? Results.Json(new { access_token = jwt, token_type = "Bearer" }) : Results.Text(jwt);
         });
+        // The X.509 provider's trust store: PEM certificates in the body become trust anchors.
+        app.MapPost("/emulator/x509/trust", (HttpContext context) =>
+        {
+            var pem = (string)context.Items["body"]!;
+            var added = 0;
+            foreach (System.Text.RegularExpressions.Match block in System.Text.RegularExpressions.Regex.Matches(pem, "-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----"))
+            {
+                State.X509TrustAnchors.Add(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(block.Value));
+                added++;
+            }
+
+            return added == 0 ? Results.BadRequest() : Results.Json(new { added });
+        });
+        app.MapPost("/emulator/x509/trust/clear", () =>
+        {
+            State.X509TrustAnchors.Clear();
+            return Results.NoContent();
+        });
         app.MapGet("/emulator/requests", () => Results.Json(new { count = State.RequestCount }));
         app.MapGet("/emulator/info", () => Results.Json(Info()));
     }
@@ -251,6 +276,8 @@ public sealed class StsEmulatorHost : IAsyncDisposable
 
         workloadProvider = EmulatorState.WorkloadProvider,
         workforceProvider = EmulatorState.WorkforceProvider,
+        x509Provider = EmulatorState.X509Provider,
+        x509TrustUrl = BaseUrl + "/emulator/x509/trust",
         mintJwt = BaseUrl + "/emulator/jwt",
         azureOidcRequestUri = AzureOidcRequestUri,
         azureSystemAccessToken = State.Ci.AzureSystemAccessToken,

@@ -29,6 +29,11 @@ namespace StsPowerShell.Core.Exchange
         public const string Saml2 = "urn:ietf:params:oauth:token-type:saml2";
         /// <summary>A serialized, SigV4-signed AWS GetCallerIdentity request (Google STS).</summary>
         public const string Aws4Request = "urn:ietf:params:aws:token-type:aws4_request";
+        /// <summary>
+        /// X.509 workload identity federation: the certificate presented in mutual TLS, with a JSON array of its chain as
+        /// the subject token (Google STS).
+        /// </summary>
+        public const string Mtls = "urn:ietf:params:oauth:token-type:mtls";
         /// <summary>Google's intermediary token for client-side credential access boundaries.</summary>
         public const string AccessBoundaryIntermediaryToken = "urn:ietf:params:oauth:token-type:access_boundary_intermediary_token";
 
@@ -41,6 +46,7 @@ namespace StsPowerShell.Core.Exchange
             ["saml1"] = Saml1,
             ["saml2"] = Saml2,
             ["aws4_request"] = Aws4Request,
+            ["mtls"] = Mtls,
             ["access_boundary_intermediary_token"] = AccessBoundaryIntermediaryToken,
         };
 
@@ -51,7 +57,7 @@ namespace StsPowerShell.Core.Exchange
         public static IReadOnlyList<string> KnownIdentifiers { get; } = ByShortName.Values.OrderBy(v => v, StringComparer.Ordinal).ToArray();
 
         /// <summary>The subject token types Google's STS accepts (ExchangeTokenRequest.SubjectTokenType).</summary>
-        public static IReadOnlyList<string> GoogleSubjectTokenTypes { get; } = new[] { Jwt, IdToken, Aws4Request, AccessToken, Saml2 };
+        public static IReadOnlyList<string> GoogleSubjectTokenTypes { get; } = new[] { Jwt, IdToken, Aws4Request, AccessToken, Saml2, Mtls };
 
         /// <summary>
         /// Turns a short name (<c>jwt</c>) into its URN and checks that anything else is an absolute URI,

@@ -11,6 +11,12 @@ namespace StsPowerShell.Core.Google
         /// <summary>Google's STS token endpoint.</summary>
         public const string DefaultTokenEndpoint = "https://sts.googleapis.com/v1/token";
 
+        /// <summary>Google's STS token endpoint for mutual TLS (X.509 workload identity federation): the client certificate is presented there.</summary>
+        public const string DefaultMtlsTokenEndpoint = "https://sts.mtls.googleapis.com/v1/token";
+
+        /// <summary>The token endpoint to use when none is given: the mTLS one when a client certificate is presented.</summary>
+        public static Uri DefaultTokenEndpointFor(bool mutualTls) => new Uri(mutualTls ? DefaultMtlsTokenEndpoint : DefaultTokenEndpoint);
+
         /// <summary>The scope that covers every Google Cloud API.</summary>
         public const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
 

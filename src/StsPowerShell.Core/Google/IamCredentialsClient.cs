@@ -24,6 +24,12 @@ namespace StsPowerShell.Core.Google
         /// <summary>The IAM Credentials API in the googleapis.com universe.</summary>
         public const string DefaultEndpoint = "https://iamcredentials.googleapis.com";
 
+        /// <summary>The IAM Credentials API for mutual TLS: where a token from an X.509 exchange is used, with the same certificate.</summary>
+        public const string DefaultMtlsEndpoint = "https://iamcredentials.mtls.googleapis.com";
+
+        /// <summary>The endpoint to use when none is given: the mTLS one for a token bound to a client certificate.</summary>
+        public static Uri DefaultEndpointFor(bool mutualTls) => new Uri(mutualTls ? DefaultMtlsEndpoint : DefaultEndpoint);
+
         /// <summary>The longest access token lifetime the API grants (with the org policy that allows more than 1 h).</summary>
         public static readonly TimeSpan MaximumLifetime = TimeSpan.FromHours(12);
 

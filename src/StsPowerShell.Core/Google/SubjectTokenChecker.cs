@@ -86,6 +86,8 @@ namespace StsPowerShell.Core.Google
                     return CheckSaml(token, audience, now);
                 case TokenTypes.AccessToken:
                     return new[] { new SubjectTokenCheck("Google access token", token.Length > 0, "opaque: only Google can check it") };
+                case TokenTypes.Mtls:
+                    return new[] { new SubjectTokenCheck("the certificate chain presented in TLS", token.TrimStart().StartsWith("[", StringComparison.Ordinal), "its leaf must be the TLS client certificate and chain to the provider's trust store; only Google can check that") };
                 default:
                     return new[] { new SubjectTokenCheck("a subject token type Google's STS accepts", false, $"{type} is not one of {string.Join(", ", TokenTypes.GoogleSubjectTokenTypes)}") };
             }

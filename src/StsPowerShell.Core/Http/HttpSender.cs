@@ -40,7 +40,7 @@ namespace StsPowerShell.Core.Http
                 using var request = createRequest();
                 endpoint ??= EndpointPolicy.DisplayUri(request.RequestUri!);
                 route ??= ProxySelector.Select(request.RequestUri!, options.Proxy, options.LocalIdentityEndpoint);
-                client ??= SharedHttpClient.For(route, options.ServerCertificateThumbprint);
+                client ??= SharedHttpClient.For(route, options.ServerCertificateThumbprint, options.ClientCertificate);
 
                 request.Headers.TryAddWithoutValidation("User-Agent", SharedHttpClient.UserAgent);
                 options.Logger?.Verbose($"{request.Method} {endpoint} {route} (attempt {attempt} of {totalAttempts}, timeout {options.Timeout.TotalSeconds:0.###} s)");

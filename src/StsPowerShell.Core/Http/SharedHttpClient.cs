@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using StsPowerShell.Core.Http.Proxies;
 
 namespace StsPowerShell.Core.Http
@@ -30,12 +31,21 @@ namespace StsPowerShell.Core.Http
 
         /// <summary>
         /// The shared client for <paramref name="route"/>, trusting only a server certificate with
-        /// <paramref name="pinnedThumbprint"/> when one is given. Timeouts are per call (see
-        /// <see cref="StsHttpOptions.Timeout"/>), so its own is infinite.
+        /// <paramref name="pinnedThumbprint"/> when one is given, and presenting <paramref name="clientCertificate"/> in TLS
+        /// when one is given. Timeouts are per call (see <see cref="StsHttpOptions.Timeout"/>), so its own is infinite.
         /// </summary>
-        public static HttpClient For(ProxyRoute route, string? pinnedThumbprint = null)
+        /// <remarks>
+        /// A client certificate gets a handler of its own, keyed by its thumbprint and whether its key came with it, so
+        /// the shared handlers never offer a certificate to a server that asks and connections are never shared across
+        /// identities.
+        /// </remarks>
+        public static HttpClient For(ProxyRoute route, string? pinnedThumbprint = null, X509Certificate2? clientCertificate = null)
         {
             var key = pinnedThumbprint == null ? route.ClientKey : route.ClientKey + "\npinned " + pinnedThumbprint.ToUpperInvariant();
+            if (clientCertificate != null)
+            {
+                key += "\nclient " + clientCertificate.Thumbprint + (clientCertificate.HasPrivateKey ? " with key" : " without key");
+            }
             if (!Clients.TryGetValue(key, out var client))
             {
                 if (Clients.Count >= MaximumClients)
@@ -43,7 +53,7 @@ namespace StsPowerShell.Core.Http
                     Clients.Clear();
                 }
 
-                client = Clients.GetOrAdd(key, _ => new CreatedOnce<HttpClient>(() => Create(route, pinnedThumbprint)));
+                client = Clients.GetOrAdd(key, _ => new CreatedOnce<HttpClient>(() => Create(route, pinnedThumbprint, clientCertificate)));
             }
 
             return client.Value;
@@ -58,7 +68,7 @@ namespace StsPowerShell.Core.Http
             && (int)processProtocols != 0
             && (processProtocols & SecurityProtocolType.Tls12) == 0;
 
-        private static HttpClient Create(ProxyRoute route, string? pinnedThumbprint)
+        private static HttpClient Create(ProxyRoute route, string? pinnedThumbprint, X509Certificate2? clientCertificate)
         {
             var handler = new HttpClientHandler
             {
@@ -90,6 +100,13 @@ namespace StsPowerShell.Core.Http
                 // The endpoint's own certificate, named by the platform, replaces chain validation.
                 handler.ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
                     certificate != null && string.Equals(certificate.GetCertHashString(), pinnedThumbprint, StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (clientCertificate != null)
+            {
+                // A copy: the pooled handler outlives the caller's object, which a script may dispose.
+                handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+                handler.ClientCertificates.Add(new X509Certificate2(clientCertificate));
             }
 
             if (NeedsTls12(RuntimeInformation.FrameworkDescription, ServicePointManager.SecurityProtocol))

@@ -38,10 +38,24 @@ namespace StsPowerShell.Core.Http
         /// </summary>
         public string? ServerCertificateThumbprint { get; set; }
 
+        /// <summary>
+        /// The certificate (with its private key) presented to the server in TLS, for mutual TLS (X.509 workload identity
+        /// federation); none when null. Requests with one go through a client of their own.
+        /// </summary>
+        public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; set; }
+
         /// <summary>Where verbose and debug messages go; none when null.</summary>
         public IStsLogger? Logger { get; set; }
 
         /// <summary>The clock that stamps responses; replaceable for tests.</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+        /// <summary>A copy of these options that presents <paramref name="certificate"/> in TLS.</summary>
+        public StsHttpOptions WithClientCertificate(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+        {
+            var copy = (StsHttpOptions)MemberwiseClone();
+            copy.ClientCertificate = certificate;
+            return copy;
+        }
     }
 }

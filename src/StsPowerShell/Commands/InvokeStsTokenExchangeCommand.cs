@@ -2,6 +2,9 @@ using System;
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using StsPowerShell.Core.Certificates;
 using System.Threading.Tasks;
 using StsPowerShell.Completion;
 using StsPowerShell.Core.Exchange;
@@ -16,6 +19,7 @@ namespace StsPowerShell.Commands
     /// <para type="synopsis">Exchanges a token for another at an OAuth 2.0 Token Exchange (RFC 8693) endpoint, by default Google's STS.</para>
     /// <para type="description">Sends an RFC 8693 token exchange request, form-encoded, to -TokenEndpoint (https://sts.googleapis.com/v1/token unless given) and writes the issued token as an StsPowerShell.StsToken whose AccessToken is a SecureString unless -AsPlainText is given.</para>
     /// <para type="description">Every request field is a parameter. Token types take URNs or the short names jwt, id_token, access_token, refresh_token, saml1, saml2, aws4_request and access_boundary_intermediary_token. In requests to Google, -Scope takes short names such as cloud-platform. The subject token, its type and the audience bind by property name from the pipeline, so the output of Get-AzurePipelinesIdToken, Get-GitHubActionsIdToken, New-AwsCallerIdentityToken or a previous exchange pipes straight in.</para>
+    /// <para type="description">X.509 workload identity federation: instead of a subject token, give a certificate with its private key (-Certificate with an object from Get-Item Cert:\..., -CertificateThumbprint with -CertificateStoreLocation, -PfxFile with -PfxPassword, or -CertificateFile with -PrivateKeyFile) and optionally -CertificateChainFile. The certificate is presented in mutual TLS, by default to https://sts.mtls.googleapis.com/v1/token, and its chain is the subject token (type urn:ietf:params:oauth:token-type:mtls). A certificate without a private key, with a key this account may not read, outside its validity, or a chain naming the leaf after other certificates is refused before any request, with the ErrorId Certificate&lt;problem&gt;.&lt;parameter&gt;. The token written remembers the certificate (ClientCertificateThumbprint) for New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken.</para>
     /// <para type="description">Parameter sets make misuse a binding error: -Force needs -ReuseToken, -ClientAuthentication needs -ClientCredential, -ActorToken and -ActorTokenType go together. -ReuseToken and -ClientCredential (sent with HTTP Basic) combine with every set; -Force, -ClientAuthentication and the actor token each have a set of their own, so any two of them cannot be combined in one call.</para>
     /// <para type="description">Transient failures (connection errors and HTTP 408, 429, 500, 502, 503, 504) are retried -MaximumRetryCount times, the interval doubling from -RetryIntervalSec with jitter, or as Retry-After says; OAuth errors have the ErrorId StsOAuthError.&lt;error code&gt; and the server's own description; each is a non-terminating error about the input it concerns, so piped inputs after it are still exchanged. No token or secret appears in any output, verbose message or error.</para>
     /// </summary>
@@ -49,27 +53,89 @@ namespace StsPowerShell.Commands
     /// <para>Sends the exchange through the proxy with Basic credentials; -Verbose names the proxy (never the credentials) for each request. Without -Proxy, HTTPS_PROXY and NO_PROXY, the Azure Pipelines agent's proxy and then the system settings apply (see about_StsPowerShell).</para>
     /// </example>
     /// <remarks>Windows PowerShell 5.1 has no Invoke-RestMethod -Token: use -AsPlainText and put "Bearer $($token.AccessToken)" in the Authorization header.</remarks>
+    /// <example title="X.509 workload identity federation with a Windows server's machine certificate">
+    /// <code>
+    /// $provider = '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/servers/providers/adcs'
+    /// $certificate = Get-Item Cert:\LocalMachine\My\0123456789ABCDEF0123456789ABCDEF01234567
+    /// $token = Invoke-StsTokenExchange -Certificate $certificate -Audience $provider -Scope cloud-platform |
+    ///     New-GoogleServiceAccountAccessToken -ServiceAccount reporter@my-project.iam.gserviceaccount.com
+    /// </code>
+    /// <para>Presents the certificate in mutual TLS to https://sts.mtls.googleapis.com/v1/token with its chain as the mtls subject token; the federated token remembers the certificate, so impersonation goes to https://iamcredentials.mtls.googleapis.com with it. The key never leaves the store.</para>
+    /// </example>
+    /// <example title="A certificate by thumbprint, from a PFX file, or from PEM files">
+    /// <code>
+    /// Invoke-StsTokenExchange -CertificateThumbprint 0123456789ABCDEF0123456789ABCDEF01234567 -CertificateStoreLocation LocalMachine -Audience $provider -Scope cloud-platform
+    /// Invoke-StsTokenExchange -PfxFile ./workload.pfx -PfxPassword (Read-Host -AsSecureString) -CertificateChainFile ./chain.pem -Audience $provider -Scope cloud-platform
+    /// Invoke-StsTokenExchange -CertificateFile ./workload.crt -PrivateKeyFile ./workload.key -CertificateChainFile ./chain.pem -Audience $provider -Scope cloud-platform
+    /// </code>
+    /// <para>The chain file holds the intermediate CAs (it may start with the leaf, which is then not repeated); the subject token is built exactly as Google's client libraries build it. PEM keys need PowerShell 7.</para>
+    /// </example>
     /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/README.md">StsPowerShell README</seealso>
     /// <seealso href="https://www.rfc-editor.org/rfc/rfc8693">RFC 8693: OAuth 2.0 Token Exchange</seealso>
     /// <seealso href="https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token">Google STS token method</seealso>
+    // Exchange stays the default: with the certificate set as default, piped token objects no longer bound (issue 17 left
+    // piping a certificate, which needs that, open; -Certificate $cert works).
     [Cmdlet(VerbsLifecycle.Invoke, "StsTokenExchange", DefaultParameterSetName = ExchangeSet)]
     [OutputType(typeof(StsToken))]
     public sealed class InvokeStsTokenExchangeCommand : SubjectTokenCmdlet
     {
-        private const string ExchangeSet = "Exchange";
-        private const string ClientCredentialSet = "ClientCredential";
-        private const string ActorTokenSet = "ActorToken";
-        private const string RefreshSet = "Refresh";
+        private const string CertificateSet = "Certificate";
+        private const string CertificateThumbprintSet = "CertificateThumbprint";
+        private const string PfxSet = "Pfx";
+        private const string PemSet = "Pem";
 
         private Uri? tokenEndpoint;
         private ClientAuthentication? client;
         private string? options;
 
-        /// <summary>The token endpoint; https, or http to a loopback address.</summary>
+        /// <summary>The token endpoint; https, or http to a loopback address. With a certificate the default is https://sts.mtls.googleapis.com/v1/token.</summary>
         /// <value>https://sts.googleapis.com/v1/token</value>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string TokenEndpoint { get; set; } = GoogleSts.DefaultTokenEndpoint;
+        public string? TokenEndpoint { get; set; }
+
+        /// <summary>The client certificate, with its private key: from Get-Item Cert:\LocalMachine\My\&lt;thumbprint&gt;, Get-ChildItem Cert:\..., or [X509Store].</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [ValidateNotNull]
+        public X509Certificate2? Certificate { get; set; }
+
+        /// <summary>The thumbprint (SHA-1, hex) of a certificate with a private key in the My store of -CertificateStoreLocation.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateThumbprint { get; set; }
+
+        /// <summary>The store location of -CertificateThumbprint: CurrentUser, or LocalMachine for a machine certificate.</summary>
+        /// <value>CurrentUser</value>
+        [Parameter(ParameterSetName = CertificateThumbprintSet)]
+        public StoreLocation CertificateStoreLocation { get; set; } = StoreLocation.CurrentUser;
+
+        /// <summary>A PFX (PKCS#12) file holding the certificate and its private key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PfxSet)]
+        [ValidateNotNullOrEmpty]
+        public string? PfxFile { get; set; }
+
+        /// <summary>The password of -PfxFile, as a SecureString; none when the file has none.</summary>
+        [Parameter(ParameterSetName = PfxSet)]
+        [ValidateNotNull]
+        public SecureString? PfxPassword { get; set; }
+
+        /// <summary>A PEM certificate file (the first certificate in it is the leaf, as Google's libraries read it); needs -PrivateKeyFile and PowerShell 7.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PemSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateFile { get; set; }
+
+        /// <summary>The unencrypted PEM private key (PKCS#8, PKCS#1 or SEC 1) of -CertificateFile.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PemSet)]
+        [ValidateNotNullOrEmpty]
+        public string? PrivateKeyFile { get; set; }
+
+        /// <summary>A PEM file with the rest of the certificate's chain (intermediate CAs), sent in the subject token after the leaf; it may start with the leaf, which is then not repeated.</summary>
+        [Parameter(ParameterSetName = CertificateSet)]
+        [Parameter(ParameterSetName = CertificateThumbprintSet)]
+        [Parameter(ParameterSetName = PfxSet)]
+        [Parameter(ParameterSetName = PemSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateChainFile { get; set; }
 
         /// <summary>The actor token, for delegation (RFC 8693 §2.1), as a string or SecureString.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ActorTokenSet)]
@@ -141,6 +207,10 @@ namespace StsPowerShell.Commands
         [Parameter(ParameterSetName = ClientCredentialSet)]
         [Parameter(ParameterSetName = ActorTokenSet)]
         [Parameter(Mandatory = true, ParameterSetName = RefreshSet)]
+        [Parameter(ParameterSetName = CertificateSet)]
+        [Parameter(ParameterSetName = CertificateThumbprintSet)]
+        [Parameter(ParameterSetName = PfxSet)]
+        [Parameter(ParameterSetName = PemSet)]
         public SwitchParameter ReuseToken { get; set; }
 
         /// <summary>With -ReuseToken: exchanges even when the session holds a token from an identical exchange, and keeps the new one.</summary>
@@ -157,7 +227,8 @@ namespace StsPowerShell.Commands
             base.BeginProcessing();
             try
             {
-                tokenEndpoint = EndpointPolicy.Parse(TokenEndpoint, nameof(TokenEndpoint));
+                // Without -TokenEndpoint the default depends on the set, which pipeline input may settle only per record.
+                tokenEndpoint = TokenEndpoint == null ? null : EndpointPolicy.Parse(TokenEndpoint, nameof(TokenEndpoint));
                 if (ClientCredential != null && string.IsNullOrWhiteSpace(ClientCredential.UserName))
                 {
                     throw new ArgumentException("The client credential's user name must be the OAuth client id.", nameof(ClientCredential));
@@ -174,14 +245,31 @@ namespace StsPowerShell.Commands
             }
         }
 
+        /// <inheritdoc />
+        private protected override object? CurrentTarget => Certificate ?? base.CurrentTarget;
+
+        private bool IsCertificateSet => ParameterSetName == CertificateSet || ParameterSetName == CertificateThumbprintSet || ParameterSetName == PfxSet || ParameterSetName == PemSet;
+
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
-            ErrorTarget.RequireToken(InputObject);
+            var httpOptions = HttpOptions(pipe);
+            WorkloadCertificate? certificate = null;
+            if (IsCertificateSet)
+            {
+                certificate = LoadCertificate(httpOptions.Clock());
+                httpOptions.ClientCertificate = certificate.Certificate;
+                httpOptions.Logger?.Verbose($"Presenting the certificate {WorkloadCertificate.Describe(certificate.Certificate)} with {certificate.Chain.Count} chain certificate(s).");
+            }
+            else
+            {
+                ErrorTarget.RequireToken(InputObject);
+            }
+
             var builder = new TokenExchangeRequestBuilder
             {
                 GrantType = GrantType,
-                SubjectToken = SecretText.FromParameter(SubjectToken, nameof(SubjectToken)),
-                SubjectTokenType = SubjectTokenType,
+                SubjectToken = certificate?.SubjectToken ?? SecretText.FromParameter(SubjectToken, nameof(SubjectToken)),
+                SubjectTokenType = certificate == null ? SubjectTokenType : TokenTypes.Mtls,
                 ActorToken = SecretText.FromParameter(ActorToken, nameof(ActorToken)),
                 ActorTokenType = ActorTokenType,
                 RequestedTokenType = RequestedTokenType,
@@ -199,15 +287,46 @@ namespace StsPowerShell.Commands
                 }
             }
 
-            var operation = new TokenExchangeOperation(tokenEndpoint!, client, HttpOptions(pipe));
+            var operation = new TokenExchangeOperation(tokenEndpoint ?? GoogleSts.DefaultTokenEndpointFor(mutualTls: certificate != null), client, httpOptions);
             var request = operation.Prepare(builder, WorkforcePoolUserProject);
             var reuse = !ReuseToken ? TokenReuse.None : Force ? TokenReuse.Refresh : TokenReuse.Reuse;
             var asPlainText = AsPlainText.IsPresent;
             return async () =>
             {
                 var token = await operation.ExchangeAsync(request, reuse, null, Cancellation).ConfigureAwait(false);
-                pipe.WriteObject(StsToken.FromIssued(token, asPlainText));
+                pipe.WriteObject(StsToken.FromIssued(token, asPlainText).BoundTo(certificate?.Certificate));
             };
+        }
+
+        // The certificate of this record's set, with its chain, checked before anything is sent.
+        private WorkloadCertificate LoadCertificate(DateTimeOffset now)
+        {
+            X509Certificate2 leaf;
+            string source;
+            switch (ParameterSetName)
+            {
+                case CertificateThumbprintSet:
+                    source = nameof(CertificateThumbprint);
+                    leaf = CertificateLoader.FromStore(CertificateThumbprint!, CertificateStoreLocation, "My", source);
+                    break;
+                case PfxSet:
+                    source = nameof(PfxFile);
+                    leaf = CertificateLoader.FromPfx(ProviderPath.ResolveFile(this, PfxFile!, source), PfxPassword == null ? null : SecretText.ToPlainText(PfxPassword), source);
+                    break;
+                case PemSet:
+                    source = nameof(CertificateFile);
+                    leaf = CertificateLoader.FromPem(ProviderPath.ResolveFile(this, CertificateFile!, source), ProviderPath.ResolveFile(this, PrivateKeyFile!, nameof(PrivateKeyFile)), source);
+                    break;
+                default:
+                    source = nameof(Certificate);
+                    leaf = Certificate!;
+                    break;
+            }
+
+            var chain = CertificateChainFile == null
+                ? Array.Empty<X509Certificate2>()
+                : CertificateLoader.ReadChain(ProviderPath.ResolveFile(this, CertificateChainFile, nameof(CertificateChainFile)), nameof(CertificateChainFile));
+            return WorkloadCertificate.Create(leaf, chain, now, source, nameof(CertificateChainFile));
         }
 
         private static void AddAll(System.Collections.Generic.IList<string> target, string[]? values)

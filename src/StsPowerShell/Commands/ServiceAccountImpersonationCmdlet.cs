@@ -22,8 +22,8 @@ namespace StsPowerShell.Commands
         [ValidateNotNull]
         public string[] Delegate { get; set; } = new string[0];
 
-        /// <summary>The IAM Credentials API endpoint (another universe domain, or an emulator).</summary>
-        /// <value>https://iamcredentials.googleapis.com</value>
+        /// <summary>The IAM Credentials API endpoint (another universe domain, or an emulator). A token piped from an X.509 (mutual TLS) exchange goes to https://iamcredentials.mtls.googleapis.com unless this is given, presenting the same certificate.</summary>
+        /// <value>https://iamcredentials.googleapis.com (https://iamcredentials.mtls.googleapis.com for a token bound to a certificate)</value>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string IamCredentialsEndpoint { get; set; } = IamCredentialsClient.DefaultEndpoint;
@@ -53,7 +53,12 @@ namespace StsPowerShell.Commands
                 pipe.WriteWarning(warning);
             }
 
-            return new IamCredentialsClient(endpoint!, HttpOptions(pipe));
+            // A token from an X.509 exchange is bound to its certificate: it is presented again, at the mTLS endpoint by default.
+            var certificate = FederatedToken?.ClientCertificate;
+            var options = HttpOptions(pipe);
+            options.ClientCertificate = certificate;
+            var target = certificate != null && !MyInvocation.BoundParameters.ContainsKey(nameof(IamCredentialsEndpoint)) ? IamCredentialsClient.DefaultEndpointFor(mutualTls: true) : endpoint!;
+            return new IamCredentialsClient(target, options);
         }
     }
 }

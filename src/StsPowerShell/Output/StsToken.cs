@@ -48,6 +48,24 @@ namespace StsPowerShell
         /// <summary>The endpoint that issued the token.</summary>
         public Uri? TokenEndpoint { get; set; }
 
+        /// <summary>
+        /// The thumbprint of the client certificate the token is bound to (an X.509 exchange over mutual TLS); null
+        /// otherwise. The certificate itself stays with the object in this session only, never serialized, and is
+        /// presented again by New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken.
+        /// </summary>
+        public string? ClientCertificateThumbprint { get; set; }
+
+        /// <summary>The certificate (with its key) the token is bound to; not a property, so no view or serializer sees it.</summary>
+        internal System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; private set; }
+
+        /// <summary>Remembers the certificate the token was obtained with; returns this token.</summary>
+        internal StsToken BoundTo(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+        {
+            ClientCertificate = certificate;
+            ClientCertificateThumbprint = certificate?.Thumbprint;
+            return this;
+        }
+
         /// <summary>Fields of the answer that RFC 8693 does not define; those named as credentials are SecureString unless -AsPlainText.</summary>
         public Hashtable AdditionalFields { get; set; } = new Hashtable();
 

@@ -59,6 +59,9 @@ namespace StsPowerShell.Pipeline
                     return ("StsConnectionFailed", ErrorCategory.ConnectionError);
                 case StsResponseException _:
                     return ("StsInvalidResponse", ErrorCategory.InvalidResult);
+                case Core.Certificates.CertificateUnusableException certificate:
+                    return ("Certificate" + certificate.Problem + "." + ServerText.IdPart(certificate.ParamName ?? "Unknown"),
+                        certificate.Problem == Core.Certificates.CertificateProblem.KeyNotReadable ? ErrorCategory.PermissionDenied : ErrorCategory.InvalidArgument);
                 case ArgumentException argument:
                     return ("InvalidParameter." + ServerText.IdPart(argument.ParamName ?? "Unknown"), ErrorCategory.InvalidArgument);
                 default:

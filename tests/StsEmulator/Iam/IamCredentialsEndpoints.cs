@@ -26,6 +26,11 @@ public static class IamCredentialsEndpoints
                 return Error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.");
             }
 
+            if (issued.CertificateThumbprint != null && !string.Equals(context.Connection.ClientCertificate?.Thumbprint, issued.CertificateThumbprint, StringComparison.OrdinalIgnoreCase))
+            {
+                return Error(401, "UNAUTHENTICATED", "The access token is bound to a client certificate; call the mTLS endpoint presenting that certificate.");
+            }
+
             if (!issued.Scope.Split(' ').Any(ImpersonationScopes.Contains))
             {
                 return Error(403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.");

@@ -16,10 +16,11 @@ public static class TokenEndpoint
     public const string IdTokenType = "urn:ietf:params:oauth:token-type:id_token";
     public const string Aws4RequestType = "urn:ietf:params:aws:token-type:aws4_request";
     public const string Saml2Type = "urn:ietf:params:oauth:token-type:saml2";
+    public const string MtlsType = "urn:ietf:params:oauth:token-type:mtls";
     public const string AccessBoundaryIntermediaryType = "urn:ietf:params:oauth:token-type:access_boundary_intermediary_token";
 
-    private static readonly string[] ExternalCredentialTypes = { JwtType, IdTokenType, Aws4RequestType, Saml2Type };
-    private static readonly string[] SubjectTokenTypes = { JwtType, IdTokenType, Aws4RequestType, AccessTokenType, Saml2Type };
+    private static readonly string[] ExternalCredentialTypes = { JwtType, IdTokenType, Aws4RequestType, Saml2Type, MtlsType };
+    private static readonly string[] SubjectTokenTypes = { JwtType, IdTokenType, Aws4RequestType, AccessTokenType, Saml2Type, MtlsType };
     private static readonly string[] RequestedTokenTypes = { AccessTokenType, AccessBoundaryIntermediaryType };
 
     public static async Task<IResult> HandleAsync(HttpContext context, EmulatorState state, string body)
@@ -28,7 +29,7 @@ public static class TokenEndpoint
         {
             var fields = await ReadFieldsAsync(context, body);
             var client = Authenticate(context, fields, state);
-            return Exchange(fields, client, state);
+            return Exchange(fields, client, state, context.Connection.ClientCertificate);
         }
         catch (OAuthError error)
         {
@@ -112,7 +113,7 @@ public static class TokenEndpoint
         return id;
     }
 
-    private static IResult Exchange(ExchangeFields fields, string? client, EmulatorState state)
+    private static IResult Exchange(ExchangeFields fields, string? client, EmulatorState state, System.Security.Cryptography.X509Certificates.X509Certificate2? presented)
     {
         var grantType = fields["grant_type"];
         if (string.IsNullOrEmpty(grantType))
@@ -161,7 +162,7 @@ public static class TokenEndpoint
                 throw OAuthError.InvalidRequest("scope is required when exchanging an external credential.");
             }
 
-            subject = VerifyExternalCredential(subjectToken, subjectTokenType!, audience, state);
+            subject = VerifyExternalCredential(subjectToken, subjectTokenType!, audience, state, presented);
         }
         else
         {
@@ -191,7 +192,8 @@ public static class TokenEndpoint
 
         var response = new Dictionary<string, object>
         {
-            ["access_token"] = state.Issue(scope, subject, boundary: boundary, audience: audience, client: client),
+            // A token from an mtls exchange is bound to the certificate, as Google's are.
+            ["access_token"] = state.Issue(scope, subject, boundary: boundary, audience: audience, client: client, certificateThumbprint: subjectTokenType == MtlsType ? presented!.Thumbprint : null),
             ["issued_token_type"] = AccessTokenType,
             ["token_type"] = "Bearer",
         };
@@ -257,8 +259,26 @@ public static class TokenEndpoint
         return audience;
     }
 
-    private static string VerifyExternalCredential(string token, string type, string audience, EmulatorState state)
+    private static string VerifyExternalCredential(string token, string type, string audience, EmulatorState state, System.Security.Cryptography.X509Certificates.X509Certificate2? presented)
     {
+        if ((type == MtlsType) != (audience == EmulatorState.X509Provider))
+        {
+            throw OAuthError.InvalidGrant(type == MtlsType
+                ? $"The provider {audience} does not accept X.509 certificates; an X.509 pool provider does."
+                : $"The X.509 provider {audience} accepts only subject tokens of type {MtlsType}.");
+        }
+
+        if (type == MtlsType)
+        {
+            var failure = X509.X509TokenVerifier.Check(token, presented, state, out var leafSubject);
+            if (failure != null)
+            {
+                throw OAuthError.InvalidGrant(failure);
+            }
+
+            return "x509:" + leafSubject;
+        }
+
         if (type is JwtType or IdTokenType)
         {
             var failure = JwtVerifier.Check(token, state.Keys, state.TrustedIssuers, audience, state.AllowedJwtAudiences, state.Clock());

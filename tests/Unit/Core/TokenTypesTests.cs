@@ -31,10 +31,11 @@ public class TokenTypesTests
     }
 
     [Fact]
-    public void GoogleSubjectTypesAreTheFiveTheServiceDocuments()
+    public void GoogleSubjectTypesAreTheFiveTheServiceDocumentsAndMtls()
     {
+        // The five of ExchangeTokenRequest, and mtls for X.509 workload identity federation (issue 17).
         Assert.Equal(
-            new[] { TokenTypes.Jwt, TokenTypes.IdToken, TokenTypes.Aws4Request, TokenTypes.AccessToken, TokenTypes.Saml2 },
+            new[] { TokenTypes.Jwt, TokenTypes.IdToken, TokenTypes.Aws4Request, TokenTypes.AccessToken, TokenTypes.Saml2, TokenTypes.Mtls },
             TokenTypes.GoogleSubjectTokenTypes);
     }
 }

@@ -90,7 +90,7 @@ public class ExternalAccountConfigurationTests
         { "credential_source", "{\"environment_id\":\"aws2\"}", "'credential_source.environment_id' is 'aws2'; only aws1 is supported" },
         { "credential_source", "{\"executable\":{\"command\":\"/bin/t\",\"timeout_millis\":4999}}", "'credential_source.executable.timeout_millis' must be a whole number from 5000 to 120000" },
         { "credential_source", "{\"executable\":{\"timeout_millis\":5000}}", "'credential_source.executable.command' is required" },
-        { "credential_source", "{\"certificate\":{\"use_default_certificate_config\":true}}", "'credential_source.certificate' (X.509 workload certificates) is not supported" },
+        { "credential_source", "{\"certificate\":{\"trust_chain_path\":\"/chain.pem\"}}", "'credential_source.certificate.use_default_certificate_config' must be true when no certificate_config_location is given" },
     };
 
     [Theory]

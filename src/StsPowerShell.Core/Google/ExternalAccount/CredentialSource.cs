@@ -6,7 +6,7 @@ namespace StsPowerShell.Core.Google
     /// <summary>Where an external_account configuration's subject token comes from.</summary>
     public abstract class CredentialSource
     {
-        /// <summary>file, url, aws1 or executable.</summary>
+        /// <summary>file, url, aws1, executable or certificate.</summary>
         public abstract string Kind { get; }
 
         /// <summary>Gets a fresh subject token.</summary>
@@ -18,7 +18,10 @@ namespace StsPowerShell.Core.Google
             source.OnlyKnown("file", "url", "headers", "format", "environment_id", "region_url", "regional_cred_verification_url", "imdsv2_session_token_url", "executable", "certificate");
             if (source.Has("certificate"))
             {
-                throw source.Error("certificate", "(X.509 workload certificates) is not supported by this module.");
+                var others = System.Array.FindAll(new[] { "file", "url", "executable", "environment_id" }, source.Has);
+                return others.Length == 0
+                    ? CertificateCredentialSource.Parse(source.OptionalObject("certificate")!)
+                    : throw source.Error(string.Empty, $"names certificate and {string.Join(" and ", others)}; exactly one source is allowed.");
             }
 
             // An aws1 source names its metadata URL in 'url' too, so environment_id decides first.

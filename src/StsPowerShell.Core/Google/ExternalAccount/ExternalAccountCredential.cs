@@ -53,9 +53,21 @@ namespace StsPowerShell.Core.Google
         {
             var logger = context.HttpOptions.Logger;
             logger?.Verbose($"Getting the subject token from the {configuration.CredentialSource.Kind} source of {configuration.Path}.");
-            var subjectToken = await configuration.CredentialSource.GetSubjectTokenAsync(context, cancellationToken).ConfigureAwait(false);
+            string subjectToken;
+            var httpOptions = context.HttpOptions;
+            if (configuration.CredentialSource is CertificateCredentialSource certificateSource)
+            {
+                // The certificate is the subject token's leaf and is presented in TLS to the STS and to IAM Credentials.
+                var certificate = await certificateSource.LoadAsync(context, cancellationToken).ConfigureAwait(false);
+                subjectToken = certificate.SubjectToken;
+                httpOptions = httpOptions.WithClientCertificate(certificate.Certificate);
+            }
+            else
+            {
+                subjectToken = await configuration.CredentialSource.GetSubjectTokenAsync(context, cancellationToken).ConfigureAwait(false);
+            }
 
-            var exchange = new TokenExchangeOperation(configuration.TokenUrl, configuration.Client, context.HttpOptions);
+            var exchange = new TokenExchangeOperation(configuration.TokenUrl, configuration.Client, httpOptions);
             var builder = new TokenExchangeRequestBuilder
             {
                 SubjectToken = subjectToken,
@@ -78,7 +90,7 @@ namespace StsPowerShell.Core.Google
             }
 
             var endpoint = new Uri(configuration.ServiceAccountImpersonationUrl.GetLeftPart(UriPartial.Authority));
-            return await new IamCredentialsClient(endpoint, context.HttpOptions)
+            return await new IamCredentialsClient(endpoint, httpOptions)
                 .GenerateAccessTokenAsync(federated.Token, configuration.ServiceAccountEmail!, scopes, TimeSpan.FromSeconds(configuration.TokenLifetimeSeconds), Array.Empty<string>(), cancellationToken)
                 .ConfigureAwait(false);
         }

@@ -50,6 +50,16 @@ namespace StsPowerShell.Core.Google
             return value.GetString();
         }
 
+        public bool? OptionalBoolean(string name)
+        {
+            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            return value.ValueKind == JsonValueKind.True || (value.ValueKind == JsonValueKind.False ? false : throw Error(name, $"must be true or false, not a JSON {value.ValueKind.ToString().ToLowerInvariant()}."));
+        }
+
         public string RequiredString(string name)
         {
             var value = OptionalString(name);
