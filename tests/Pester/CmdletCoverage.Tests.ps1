@@ -14,7 +14,7 @@ BeforeDiscovery {
                 @{ Case = 'a token type an executable cannot answer with'; ErrorId = 'InvalidParameter.SubjectTokenType'; Category = 'InvalidArgument' }) }
         @{ Command = 'Export-GoogleAccessToken'; Sets = @('__AllParameterSets'); Errors = @(
                 @{ Case = 'a folder that does not exist'; ErrorId = 'InvalidParameter.Path'; Category = 'InvalidArgument' }) }
-        @{ Command = 'Export-GoogleCredentialConfiguration'; Sets = @('SubjectToken', 'AzurePipelines', 'AzureManagedIdentity', 'GitHubActions', 'Aws'); Errors = @(
+        @{ Command = 'Export-GoogleCredentialConfiguration'; Sets = @('SubjectToken', 'AzurePipelines', 'AzureManagedIdentity', 'GitHubActions', 'Aws', 'CertificateFiles', 'CertificateConfig', 'DefaultCertificateConfig'); Errors = @(
                 @{ Case = 'an audience that is no pool provider'; ErrorId = 'InvalidParameter.Audience'; Category = 'InvalidArgument' }
                 @{ Case = 'a token lifetime without a service account'; ErrorId = 'InvalidParameter.TokenLifetimeSec'; Category = 'InvalidArgument' }
                 @{ Case = 'GitHub Actions outside a GitHub Actions job'; ErrorId = 'InvalidParameter.GitHubActions'; Category = 'InvalidArgument' }) }
@@ -241,6 +241,42 @@ BeforeAll {
                 param($result)
                 $result.CredentialSource | Should -Be 'aws1'
                 (Get-GoogleExternalAccountToken -ConfigurationFile $result.Path -Force).TokenType | Should -Be 'Bearer'
+            }
+        }
+        'Export-GoogleCredentialConfiguration/CertificateFiles' = @{
+            Parameters = @{ Audience = $script:x509Provider; CertificateFile = $script:certificatePem; PrivateKeyFile = $script:keyPem; TrustChainPath = $script:certificatePem
+                TokenEndpoint = $script:endpoint; Path = $script:folder; NoEnvironmentVariable = $true }
+            Check      = {
+                param($result)
+                $configuration = Get-Content -Raw $result.Path | ConvertFrom-Json
+                $configuration.subject_token_type | Should -Be 'urn:ietf:params:oauth:token-type:mtls'
+                $configuration.credential_source.certificate.trust_chain_path | Should -Be $script:certificatePem
+                $workload = (Get-Content -Raw $configuration.credential_source.certificate.certificate_config_location | ConvertFrom-Json).cert_configs.workload
+                $workload.cert_path | Should -Be $script:certificatePem
+                $workload.key_path | Should -Be $script:keyPem
+                # The module reads it as its own: the certificate loads, and the emulator's plain http refuses it, as without mutual TLS.
+                Get-GoogleExternalAccountToken -ConfigurationFile ($result.Path) -Force -ErrorAction SilentlyContinue -ErrorVariable refused | Out-Null
+                $refused[0].FullyQualifiedErrorId | Should -Not -BeLike 'ExternalAccountConfigurationInvalid*'
+                $refused[0].FullyQualifiedErrorId | Should -Not -BeLike 'SubjectTokenUnavailable*'
+            }
+        }
+        'Export-GoogleCredentialConfiguration/CertificateConfig' = @{
+            Parameters = @{ Audience = $script:x509Provider; CertificateConfigLocation = $script:certificatePem; TokenEndpoint = $script:endpoint; Path = $script:folder; NoEnvironmentVariable = $true }
+            Check      = {
+                param($result)
+                $configuration = Get-Content -Raw $result.Path | ConvertFrom-Json
+                $configuration.credential_source.certificate.certificate_config_location | Should -Be $script:certificatePem
+                $configuration.token_url | Should -Be $script:endpoint
+            }
+        }
+        'Export-GoogleCredentialConfiguration/DefaultCertificateConfig' = @{
+            Parameters = @{ Audience = $script:x509Provider; UseDefaultCertificateConfig = $true; ServiceAccount = $script:serviceAccount; Path = $script:folder; NoEnvironmentVariable = $true }
+            Check      = {
+                param($result)
+                $configuration = Get-Content -Raw $result.Path | ConvertFrom-Json
+                $configuration.credential_source.certificate.use_default_certificate_config | Should -BeTrue
+                $configuration.token_url | Should -Be 'https://sts.mtls.googleapis.com/v1/token'
+                $configuration.service_account_impersonation_url | Should -BeLike 'https://iamcredentials.mtls.googleapis.com/v1/projects/-/serviceAccounts/*'
             }
         }
         'Remove-GoogleCredentialConfiguration/__AllParameterSets' = @{

@@ -70,7 +70,19 @@ namespace StsPowerShell.Core.Handoff
             }
         }
 
-        /// <summary>A source that names only endpoints (url, aws1).</summary>
+        /// <summary>
+        /// A client certificate named by a certificate_config.json written beside the configuration
+        /// (cert_configs.workload.cert_path and key_path, as gcloud writes it): the files stay where they are.
+        /// </summary>
+        public static ExportedFiles WithCertificateFiles(string parent, CredentialConfigurationWriter writer, string certificatePath, string privateKeyPath, string? trustChainPath, string? projectId)
+        {
+            var folder = OwnerOnlyFiles.CreateFolder(parent);
+            var certificateConfiguration = System.IO.Path.Combine(folder, "certificate_config.json");
+            OwnerOnlyFiles.Write(certificateConfiguration, CertificateConfiguration(certificatePath, privateKeyPath));
+            return Finish(folder, writer, "mtls", CredentialSourceJson.Certificate(certificateConfiguration, trustChainPath), projectId, new[] { certificateConfiguration }, executable: false);
+        }
+
+        /// <summary>A source that names only endpoints or existing files (url, aws1, certificate).</summary>
         public static ExportedFiles WithSource(string parent, CredentialConfigurationWriter writer, string subjectTokenType, CredentialSourceJson source, string? projectId) =>
             Finish(OwnerOnlyFiles.CreateFolder(parent), writer, subjectTokenType, source, projectId, new string[0], executable: false);
 
@@ -147,6 +159,24 @@ namespace StsPowerShell.Core.Handoff
 
             variables.AddRange(ProjectVariables(projectId));
             return new ExportedFiles(folder, configuration, written.Concat(new[] { configuration }).ToArray(), variables, source.Kind);
+        }
+
+        private static string CertificateConfiguration(string certificatePath, string privateKeyPath)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("cert_configs");
+                writer.WriteStartObject("workload");
+                writer.WriteString("cert_path", certificatePath);
+                writer.WriteString("key_path", privateKeyPath);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            return System.Text.Encoding.UTF8.GetString(stream.ToArray()) + "\n";
         }
 
         // The project variables google-github-actions/auth sets, which gcloud, Terraform and the client libraries read.

@@ -18,6 +18,7 @@ namespace StsPowerShell.Commands
     /// <para type="synopsis">Writes an external_account credential configuration file for gcloud, Terraform and Google's client libraries, and points the job's next steps at it.</para>
     /// <para type="description">Writes, into a new folder only the current user can read, the file gcloud iam workload-identity-pools create-cred-config would write (universe_domain, type, audience, subject_token_type, token_url, credential_source, and service_account_impersonation_url with its token lifetime, or token_info_url), then sets GOOGLE_APPLICATION_CREDENTIALS and CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE (and with -ProjectId the project variables) the way google-github-actions/auth does: for this process, and for the next steps through Azure Pipelines' setvariable logging command or GitHub Actions' GITHUB_ENV. -NoEnvironmentVariable writes the files only.</para>
     /// <para type="description">The subject token comes from: -AzurePipelines and -AzureManagedIdentity, an executable source whose command runs this module in PowerShell and prints Google's executable response (the file holds no secret: SYSTEM_ACCESSTOKEN and the identity endpoints are read from the environment when it runs; GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1 is set with it); -GitHubActions, a url source as google-github-actions/auth writes it (it names the job's ACTIONS_ID_TOKEN_REQUEST_TOKEN, valid while the job runs); -Aws, an aws1 source as gcloud writes it; a subject token piped in or given, a file source with the token in a file of its own.</para>
+    /// <para type="description">For X.509 federation (-CertificateFile with -PrivateKeyFile, -CertificateConfigLocation or -UseDefaultCertificateConfig), a certificate source as gcloud writes it, with Google's mutual TLS endpoints; the key stays where it is and only its path is written.</para>
     /// <para type="description">Remove-GoogleCredentialConfiguration removes what was written: self-hosted agents keep their temporary folders.</para>
     /// </summary>
     /// <example title="Azure Pipelines: gcloud and Terraform in the next steps">
@@ -50,6 +51,9 @@ namespace StsPowerShell.Commands
         private const string ManagedIdentitySet = "AzureManagedIdentity";
         private const string GitHubActionsSet = "GitHubActions";
         private const string AwsSet = "Aws";
+        private const string CertificateFilesSet = "CertificateFiles";
+        private const string CertificateConfigSet = "CertificateConfig";
+        private const string DefaultCertificateConfigSet = "DefaultCertificateConfig";
 
         /// <summary>The workload or workforce identity pool provider (//iam.googleapis.com/…/providers/…).</summary>
         [Parameter(Mandatory = true)]
@@ -115,6 +119,32 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string InstanceMetadataEndpoint { get; set; } = CredentialConfigurationWriter.DefaultAwsMetadataEndpoint;
 
+        /// <summary>X.509 federation: the client certificate (PEM), named with its key in a certificate_config.json written beside the configuration.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateFilesSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateFile { get; set; }
+
+        /// <summary>With -CertificateFile: the private key (PEM). It stays where it is; only its path is written.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateFilesSet)]
+        [ValidateNotNullOrEmpty]
+        public string? PrivateKeyFile { get; set; }
+
+        /// <summary>X.509 federation: an existing certificate_config.json (cert_configs.workload.cert_path and key_path).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateConfigSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateConfigLocation { get; set; }
+
+        /// <summary>X.509 federation: the certificate configuration Google's tools find by default (GOOGLE_API_CERTIFICATE_CONFIG, then gcloud's folder).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DefaultCertificateConfigSet)]
+        public SwitchParameter UseDefaultCertificateConfig { get; set; }
+
+        /// <summary>For X.509 federation: a PEM file of the certificate's chain, after the leaf.</summary>
+        [Parameter(ParameterSetName = CertificateFilesSet)]
+        [Parameter(ParameterSetName = CertificateConfigSet)]
+        [Parameter(ParameterSetName = DefaultCertificateConfigSet)]
+        [ValidateNotNullOrEmpty]
+        public string? TrustChainPath { get; set; }
+
         /// <summary>The service account the consumers impersonate; none when not given (the federated token is used as is).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -140,11 +170,11 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
-        /// <summary>The STS token endpoint the file names.</summary>
+        /// <summary>The STS token endpoint the file names; Google's mutual TLS one (https://sts.mtls.googleapis.com/v1/token) for a certificate.</summary>
         /// <value>https://sts.googleapis.com/v1/token</value>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string TokenEndpoint { get; set; } = GoogleSts.DefaultTokenEndpoint;
+        public string? TokenEndpoint { get; set; }
 
         /// <summary>The token introspection endpoint the file names when no service account is impersonated.</summary>
         /// <value>https://sts.googleapis.com/v1/introspect</value>
@@ -152,11 +182,11 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string TokenInfoEndpoint { get; set; } = CredentialConfigurationWriter.DefaultTokenInfoEndpoint;
 
-        /// <summary>The IAM Credentials API the impersonation URL names.</summary>
+        /// <summary>The IAM Credentials API the impersonation URL names; Google's mutual TLS one for a certificate.</summary>
         /// <value>https://iamcredentials.googleapis.com</value>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string IamCredentialsEndpoint { get; set; } = IamCredentialsClient.DefaultEndpoint;
+        public string? IamCredentialsEndpoint { get; set; }
 
         /// <summary>For executable sources: the PowerShell to run (a path without spaces); this session's PowerShell when not given.</summary>
         [Parameter(ParameterSetName = AzurePipelinesSet)]
@@ -170,11 +200,13 @@ namespace StsPowerShell.Commands
 
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
+            // A certificate is presented over mutual TLS, at Google's mTLS endpoints unless others are named.
+            var mutualTls = ParameterSetName == CertificateFilesSet || ParameterSetName == CertificateConfigSet || ParameterSetName == DefaultCertificateConfigSet;
             var writer = new CredentialConfigurationWriter(Audience)
             {
-                TokenUrl = EndpointPolicy.Parse(TokenEndpoint, nameof(TokenEndpoint)),
+                TokenUrl = TokenEndpoint == null ? GoogleSts.DefaultTokenEndpointFor(mutualTls) : EndpointPolicy.Parse(TokenEndpoint, nameof(TokenEndpoint)),
                 TokenInfoUrl = EndpointPolicy.Parse(TokenInfoEndpoint, nameof(TokenInfoEndpoint)),
-                IamCredentialsEndpoint = EndpointPolicy.Parse(IamCredentialsEndpoint, nameof(IamCredentialsEndpoint)),
+                IamCredentialsEndpoint = IamCredentialsEndpoint == null ? IamCredentialsClient.DefaultEndpointFor(mutualTls) : EndpointPolicy.Parse(IamCredentialsEndpoint, nameof(IamCredentialsEndpoint)),
                 ServiceAccount = ServiceAccount,
                 TokenLifetimeSeconds = TokenLifetimeSec,
                 WorkforcePoolUserProject = WorkforcePoolUserProject,
@@ -187,6 +219,9 @@ namespace StsPowerShell.Commands
                 ManagedIdentitySet => Executable(parent, writer, "Get-AzureManagedIdentityToken" + (Resource == null ? " -Audience " + Quote(Audience) : " -Resource " + Quote(Resource)) + (ClientId == null ? string.Empty : " -ClientId " + Quote(ClientId))),
                 GitHubActionsSet => CredentialConfigurationExport.WithSource(parent, writer, "jwt", GitHubUrlSource(environment), ProjectId),
                 AwsSet => CredentialConfigurationExport.WithSource(parent, writer, "aws4_request", CredentialSourceJson.Aws1(AwsMetadataEndpoint(), Imdsv2.IsPresent), ProjectId),
+                CertificateFilesSet => CredentialConfigurationExport.WithCertificateFiles(parent, writer, ResolveFile(CertificateFile!, nameof(CertificateFile)), ResolveFile(PrivateKeyFile!, nameof(PrivateKeyFile)), TrustChain(), ProjectId),
+                CertificateConfigSet => CredentialConfigurationExport.WithSource(parent, writer, "mtls", CredentialSourceJson.Certificate(ResolveFile(CertificateConfigLocation!, nameof(CertificateConfigLocation)), TrustChain()), ProjectId),
+                DefaultCertificateConfigSet => CredentialConfigurationExport.WithSource(parent, writer, "mtls", CredentialSourceJson.Certificate(null, TrustChain()), ProjectId),
                 _ => CredentialConfigurationExport.WithSubjectTokenFile(parent, writer, SubjectTokenText(), SubjectTokenType, ProjectId),
             };
             var noVariables = NoEnvironmentVariable.IsPresent;
@@ -276,6 +311,10 @@ namespace StsPowerShell.Commands
 
             return uri;
         }
+
+        private string ResolveFile(string path, string parameterName) => ProviderPath.ResolveFile(this, path, parameterName);
+
+        private string? TrustChain() => TrustChainPath == null ? null : ResolveFile(TrustChainPath, nameof(TrustChainPath));
 
         private string SubjectTokenText() =>
             EnvironmentVariables.Present(SecretText.FromParameter(SubjectToken, nameof(SubjectToken)))

@@ -194,6 +194,32 @@ namespace StsPowerShell.Core.Google
             w.WriteEndObject();
         });
 
+        /// <summary>
+        /// A client certificate, as gcloud writes it for X.509 federation: the certificate configuration at
+        /// <paramref name="configurationLocation"/>, or Google's default one when null; <paramref name="trustChainPath"/> optional.
+        /// </summary>
+        public static CredentialSourceJson Certificate(string? configurationLocation, string? trustChainPath) => new CredentialSourceJson("certificate", w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("certificate");
+            if (configurationLocation == null)
+            {
+                w.WriteBoolean("use_default_certificate_config", true);
+            }
+            else
+            {
+                w.WriteString("certificate_config_location", configurationLocation);
+            }
+
+            if (trustChainPath != null)
+            {
+                w.WriteString("trust_chain_path", trustChainPath);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+
         internal void WriteTo(Utf8JsonWriter writer) => write(writer);
     }
 
