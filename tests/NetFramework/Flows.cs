@@ -43,6 +43,8 @@ namespace StsPowerShell.NetFramework
                 checks.Run("AWS GetCallerIdentity token, verified by the emulator, exchanged", () => AwsExchange(emulator));
                 checks.Run("per-attempt timeout cuts a stalled server off", () => Timeout(emulator));
                 checks.Run("cancellation stops a stalled exchange", () => Cancellation(emulator));
+                checks.Run("per-attempt timeout cuts off a body that stalls after the headers", () => Timeout(emulator, midBody: true));
+                checks.Run("killing a helper that has already exited is not an error", () => KillExited());
                 checks.Run("external_account file, file source", () => ExternalAccountFile(emulator, folder));
                 checks.Run("external_account file, url source (json format)", () => ExternalAccountUrl(emulator, folder));
                 checks.Run("external_account file, aws1 source from the emulator's instance metadata (IMDSv2)", () => ExternalAccountAws(emulator, folder));
@@ -99,15 +101,29 @@ namespace StsPowerShell.NetFramework
             Require(token.Token.Length > 0, "empty token");
         }
 
-        private static void Timeout(Emulator emulator)
+        private static void Timeout(Emulator emulator, bool midBody = false)
         {
             var jwt = emulator.MintJwt(emulator.WorkloadProvider);
-            emulator.DelayNextRequest(10000);
+            emulator.DelayNextRequest(10000, midBody);
             var clock = Stopwatch.StartNew();
             var error = Catch(() => Exchange(emulator, jwt, TokenTypes.Jwt, Options(TimeSpan.FromSeconds(1))));
             Require(error != null, "the exchange succeeded despite a 10 s stall and a 1 s timeout");
             Require(!(error is FileNotFoundException || error is FileLoadException || error is TypeLoadException), "failed to load: " + error!.Message);
             Require(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalSeconds:0.0} s with a 1 s timeout ({error.GetType().Name}: {error.Message})");
+        }
+
+        // .NET Framework's Process.Kill throws on a process that is exiting or has exited; the module's helper tree
+        // must take that as done, not fail the call.
+        private static void KillExited()
+        {
+            var treeType = typeof(IssuedToken).Assembly.GetType("StsPowerShell.Core.Processes.HelperProcessTree", throwOnError: true)!;
+            var startInfo = new ProcessStartInfo(ShellAvailable ? Shell : "cmd.exe", ShellAvailable ? "-c exit" : "/c exit") { UseShellExecute = false };
+            var tree = Activator.CreateInstance(treeType, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, new object[] { startInfo }, null);
+            using (var process = Process.Start(startInfo)!)
+            {
+                Require(process.WaitForExit(10000), "the helper did not exit");
+                treeType.GetMethod("Kill")!.Invoke(tree, new object[] { process });
+            }
         }
 
         private static void Cancellation(Emulator emulator)

@@ -287,10 +287,13 @@ namespace StsPowerShell.NetFramework
         public string MintJwt(string audience) =>
             JsonString(Http.GetStringAsync(BaseUrl + "/emulator/jwt?aud=" + Uri.EscapeDataString(audience)).GetAwaiter().GetResult(), "token");
 
-        /// <summary>Delays the next request's headers by <paramref name="milliseconds"/> (tests/StsEmulator/Faults).</summary>
-        public void DelayNextRequest(int milliseconds)
+        /// <summary>
+        /// Delays the next request's headers by <paramref name="milliseconds"/>, or with <paramref name="midBody"/> sends
+        /// the headers and half the body first (tests/StsEmulator/Faults).
+        /// </summary>
+        public void DelayNextRequest(int milliseconds, bool midBody = false)
         {
-            var body = new StringContent("{\"delayMs\":" + milliseconds.ToString(CultureInfo.InvariantCulture) + "}", Encoding.UTF8, "application/json");
+            var body = new StringContent("{\"" + (midBody ? "midBodyDelayMs" : "delayMs") + "\":" + milliseconds.ToString(CultureInfo.InvariantCulture) + ",\"status\":" + (midBody ? "200,\"body\":\"{}\"" : "null") + "}", Encoding.UTF8, "application/json");
             using (var response = Http.PostAsync(BaseUrl + "/emulator/faults", body).GetAwaiter().GetResult())
             {
                 response.EnsureSuccessStatusCode();

@@ -208,7 +208,7 @@ public sealed class StsEmulatorHost : IAsyncDisposable
                 return Results.BadRequest();
             }
 
-            EnqueueFault(new Fault { Status = fault.Status, Body = fault.Body, RetryAfter = fault.RetryAfter, Drop = fault.Drop, DelayBeforeHeaders = TimeSpan.FromMilliseconds(fault.DelayMs) });
+            EnqueueFault(new Fault { Status = fault.Status, Body = fault.Body, RetryAfter = fault.RetryAfter, Drop = fault.Drop, DelayBeforeHeaders = TimeSpan.FromMilliseconds(fault.DelayMs), DelayMidBody = TimeSpan.FromMilliseconds(fault.MidBodyDelayMs) });
             return Results.NoContent();
         });
         // A url credential source: like Azure instance metadata, it answers only with the Metadata header.
@@ -314,5 +314,5 @@ public sealed class StsEmulatorHost : IAsyncDisposable
         azureServiceFabricSecret = State.Azure.ServiceFabricSecret,
     };
 
-    private sealed record FaultRequest(int? Status, string? Body, string? RetryAfter, bool Drop, int DelayMs);
+    private sealed record FaultRequest(int? Status, string? Body, string? RetryAfter, bool Drop, int DelayMs, int MidBodyDelayMs);
 }
