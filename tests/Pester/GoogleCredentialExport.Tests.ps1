@@ -222,14 +222,69 @@ Describe 'Variables for the next steps' {
     }
 }
 
+Describe 'Refusals' {
+    It 'keeps a value with any of PowerShell''s single quotes one literal argument of the generated script' {
+        $quotes = [char]0x27, [char]0x2018, [char]0x2019, [char]0x201A, [char]0x201B
+        foreach ($quote in $quotes) {
+            # The provider's name admits any character but '/', so the audience reaches the script as given.
+            $audience = "$($script:emulator.workloadProvider)$quote+(Set-Content pwned hi)+$quote"
+            $arguments = $script:endpoints.Clone()
+            $arguments.Audience = $audience
+            $export = Export-GoogleCredentialConfiguration -AzureManagedIdentity @arguments -NoEnvironmentVariable
+            $errors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseFile($export.Files[0], [ref]$null, [ref]$errors)
+            $errors | Should -BeNullOrEmpty
+            $command = $ast.Find({ param($node) $node -is [System.Management.Automation.Language.CommandAst] -and $node.GetCommandName() -eq 'Get-AzureManagedIdentityToken' }, $true)
+            $command.CommandElements[2] | Should -BeOfType ([System.Management.Automation.Language.StringConstantExpressionAst])
+            $command.CommandElements[2].Value | Should -BeExactly $audience
+            $export | Remove-GoogleCredentialConfiguration
+        }
+    }
+
+    It 'refuses what the executable would pass on, at export: <Parameter>' -ForEach @(
+        @{ Parameter = 'ServiceConnectionId'; Arguments = @{ AzurePipelines = $true; ServiceConnectionId = 'my-connection' } }
+        @{ Parameter = 'ClientId'; Arguments = @{ AzureManagedIdentity = $true; ClientId = 'my-identity' } }
+        @{ Parameter = 'Resource'; Arguments = @{ AzureManagedIdentity = $true; Resource = 'not a uri' } }
+    ) {
+        { Export-GoogleCredentialConfiguration @Arguments @endpoints -ErrorAction Stop } | Should -Throw -ErrorId "InvalidParameter.$Parameter,StsPowerShell.Commands.ExportGoogleCredentialConfigurationCommand"
+    }
+
+    It 'leaves no folder, and no token file, behind when an export is refused' {
+        $before = @(Get-ChildItem -Directory $script:folder -Filter 'sts-*').Count
+        { Export-GoogleCredentialConfiguration -SubjectToken (New-TestJwt -Emulator $script:emulator) -TokenLifetimeSec 1200 @endpoints -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidParameter.TokenLifetimeSec,StsPowerShell.Commands.ExportGoogleCredentialConfigurationCommand'
+        { Export-GoogleAccessToken -AccessToken 'ya29.x' -ProjectId "p`nX=1" -Path $script:folder -ErrorAction Stop } | Should -Throw
+        @(Get-ChildItem -Directory $script:folder -Filter 'sts-*').Count | Should -Be $before
+    }
+
+    It 'removes nothing it did not write' {
+        $victim = Join-Path $script:folder "victim-$([guid]::NewGuid()).txt"
+        Set-Content -Path $victim -Value 'keep'
+        { [pscustomobject]@{ Files = @($victim) } | Remove-GoogleCredentialConfiguration -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidParameter.LiteralPath,StsPowerShell.Commands.RemoveGoogleCredentialConfigurationCommand'
+        Test-Path -LiteralPath $victim | Should -BeTrue
+    }
+}
+
 Describe 'Clean-up' {
+    It 'resolves a relative path from the current PowerShell location' {
+        $export = Export-GoogleAccessToken -AccessToken 'ya29.relative' -Path $script:folder -NoEnvironmentVariable
+        Push-Location $export.Folder
+        try { Remove-GoogleCredentialConfiguration -LiteralPath 'access-token' }
+        finally { Pop-Location }
+        Test-Path -LiteralPath $export.Path | Should -BeFalse
+    }
+
     It 'removes every file an export wrote, its folder, and the variables that named them' {
         $export = Export-GoogleCredentialConfiguration -SubjectToken (New-TestJwt -Emulator $script:emulator) @endpoints
         $env:GOOGLE_APPLICATION_CREDENTIALS | Should -Be $export.Path
 
-        $export | Remove-GoogleCredentialConfiguration
+        $token = Export-GoogleAccessToken -AccessToken 'ya29.cleared' -Path $script:folder
+        $env:GOOGLE_OAUTH_ACCESS_TOKEN | Should -Be 'ya29.cleared'
+        $export, $token | Remove-GoogleCredentialConfiguration
 
         $export.Files | ForEach-Object { Test-Path -LiteralPath $_ | Should -BeFalse }
+        $env:GOOGLE_OAUTH_ACCESS_TOKEN | Should -BeNullOrEmpty
         Test-Path -LiteralPath $export.Folder | Should -BeFalse
         $env:GOOGLE_APPLICATION_CREDENTIALS | Should -BeNullOrEmpty
     }

@@ -41,75 +41,103 @@ namespace StsPowerShell.Core.Handoff
     public static class CredentialConfigurationExport
     {
         private const string ConfigurationName = "credential-configuration.json";
+        private const string SubjectTokenName = "subject-token";
+        private const string AccessTokenName = "access-token";
+        private const string CertificateConfigurationName = "certificate_config.json";
+
+        // What an export folder is called (OwnerOnlyFiles.CreateFolder), and what an export may write in it: removal
+        // touches nothing else, whatever paths it is given.
+        private static readonly System.Text.RegularExpressions.Regex ExportFolder = new System.Text.RegularExpressions.Regex("^sts-[0-9a-f]{12}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         /// <summary>The subject token in a file of its own, named by a file source.</summary>
-        public static ExportedFiles WithSubjectTokenFile(string parent, CredentialConfigurationWriter writer, string subjectToken, string subjectTokenType, string? projectId)
-        {
-            var folder = OwnerOnlyFiles.CreateFolder(parent);
-            var tokenFile = System.IO.Path.Combine(folder, "subject-token");
-            OwnerOnlyFiles.Write(tokenFile, subjectToken);
-            return Finish(folder, writer, subjectTokenType, CredentialSourceJson.File(tokenFile), projectId, new[] { tokenFile }, executable: false);
-        }
+        public static ExportedFiles WithSubjectTokenFile(string parent, CredentialConfigurationWriter writer, string subjectToken, string subjectTokenType, string? projectId) =>
+            InFolder(parent, folder =>
+            {
+                var tokenFile = System.IO.Path.Combine(folder, SubjectTokenName);
+                OwnerOnlyFiles.Write(tokenFile, subjectToken);
+                return Finish(folder, writer, subjectTokenType, CredentialSourceJson.File(tokenFile), projectId, new[] { tokenFile }, executable: false);
+            });
 
         /// <summary>A command that prints the subject token when a consumer runs it; <paramref name="script"/> is written beside the configuration as <paramref name="scriptName"/>.</summary>
         /// <exception cref="ArgumentException">The command line would not survive Google's tools splitting it; names PowerShellPath.</exception>
-        public static ExportedFiles WithExecutable(string parent, CredentialConfigurationWriter writer, string subjectTokenType, IReadOnlyList<string> launcher, string scriptName, string script, int timeoutMillis, string? projectId)
-        {
-            var folder = OwnerOnlyFiles.CreateFolder(parent);
-            var scriptFile = System.IO.Path.Combine(folder, scriptName);
-            try
+        public static ExportedFiles WithExecutable(string parent, CredentialConfigurationWriter writer, string subjectTokenType, IReadOnlyList<string> launcher, string scriptName, string script, int timeoutMillis, string? projectId) =>
+            InFolder(parent, folder =>
             {
+                var scriptFile = System.IO.Path.Combine(folder, scriptName);
                 var command = CommandLine(launcher.Concat(new[] { scriptFile }));
                 OwnerOnlyFiles.Write(scriptFile, script);
                 return Finish(folder, writer, subjectTokenType, CredentialSourceJson.Executable(command, timeoutMillis), projectId, new[] { scriptFile }, executable: true);
-            }
-            catch
-            {
-                Remove(new[] { scriptFile }, folder);
-                throw;
-            }
-        }
+            });
 
         /// <summary>
         /// A client certificate named by a certificate_config.json written beside the configuration
         /// (cert_configs.workload.cert_path and key_path, as gcloud writes it): the files stay where they are.
         /// </summary>
-        public static ExportedFiles WithCertificateFiles(string parent, CredentialConfigurationWriter writer, string certificatePath, string privateKeyPath, string? trustChainPath, string? projectId)
-        {
-            var folder = OwnerOnlyFiles.CreateFolder(parent);
-            var certificateConfiguration = System.IO.Path.Combine(folder, "certificate_config.json");
-            OwnerOnlyFiles.Write(certificateConfiguration, CertificateConfiguration(certificatePath, privateKeyPath));
-            return Finish(folder, writer, "mtls", CredentialSourceJson.Certificate(certificateConfiguration, trustChainPath), projectId, new[] { certificateConfiguration }, executable: false);
-        }
+        public static ExportedFiles WithCertificateFiles(string parent, CredentialConfigurationWriter writer, string certificatePath, string privateKeyPath, string? trustChainPath, string? projectId) =>
+            InFolder(parent, folder =>
+            {
+                var certificateConfiguration = System.IO.Path.Combine(folder, CertificateConfigurationName);
+                OwnerOnlyFiles.Write(certificateConfiguration, CertificateConfiguration(certificatePath, privateKeyPath));
+                return Finish(folder, writer, "mtls", CredentialSourceJson.Certificate(certificateConfiguration, trustChainPath), projectId, new[] { certificateConfiguration }, executable: false);
+            });
 
         /// <summary>A source that names only endpoints or existing files (url, aws1, certificate).</summary>
         public static ExportedFiles WithSource(string parent, CredentialConfigurationWriter writer, string subjectTokenType, CredentialSourceJson source, string? projectId) =>
-            Finish(OwnerOnlyFiles.CreateFolder(parent), writer, subjectTokenType, source, projectId, new string[0], executable: false);
+            InFolder(parent, folder => Finish(folder, writer, subjectTokenType, source, projectId, new string[0], executable: false));
 
         /// <summary>
         /// An access token for tools that take nothing else: in a file for gcloud (CLOUDSDK_AUTH_ACCESS_TOKEN_FILE), and
         /// as the value Terraform reads (GOOGLE_OAUTH_ACCESS_TOKEN, a secret).
         /// </summary>
-        public static ExportedFiles WithAccessToken(string parent, string accessToken, string? projectId)
+        public static ExportedFiles WithAccessToken(string parent, string accessToken, string? projectId) =>
+            InFolder(parent, folder =>
+            {
+                var file = System.IO.Path.Combine(folder, AccessTokenName);
+                OwnerOnlyFiles.Write(file, accessToken);
+                var variables = new List<StepVariable>
+                {
+                    new StepVariable("CLOUDSDK_AUTH_ACCESS_TOKEN_FILE", file),
+                    new StepVariable("GOOGLE_OAUTH_ACCESS_TOKEN", accessToken, isSecret: true),
+                };
+                variables.AddRange(ProjectVariables(projectId));
+                return new ExportedFiles(folder, file, new[] { file }, variables, "access_token");
+            });
+
+        // A new folder for one export, deleted with whatever was written in it when the export fails (a refused
+        // field, a value on several lines): no token file outlives an export nobody got an answer from.
+        private static ExportedFiles InFolder(string parent, Func<string, ExportedFiles> export)
         {
             var folder = OwnerOnlyFiles.CreateFolder(parent);
-            var file = System.IO.Path.Combine(folder, "access-token");
-            OwnerOnlyFiles.Write(file, accessToken);
-            var variables = new List<StepVariable>
+            try
             {
-                new StepVariable("CLOUDSDK_AUTH_ACCESS_TOKEN_FILE", file),
-                new StepVariable("GOOGLE_OAUTH_ACCESS_TOKEN", accessToken, isSecret: true),
-            };
-            variables.AddRange(ProjectVariables(projectId));
-            return new ExportedFiles(folder, file, new[] { file }, variables, "access_token");
+                return export(folder);
+            }
+            catch
+            {
+                Directory.Delete(folder, recursive: true);
+                throw;
+            }
         }
 
         /// <summary>Deletes <paramref name="files"/>, then <paramref name="folder"/> when nothing else is left in it.</summary>
         /// <returns>The paths deleted.</returns>
+        /// <exception cref="ArgumentException">A path an export did not write (not one of its file names in an export folder); nothing is deleted.</exception>
         public static IReadOnlyList<string> Remove(IEnumerable<string> files, string? folder)
         {
+            var paths = files.Select(f => System.IO.Path.GetFullPath(f)).ToArray();
+            var foreign = paths.FirstOrDefault(p => !IsExportFile(p));
+            if (foreign != null)
+            {
+                throw new ArgumentException($"'{foreign}' was not written by an export (an export writes {ConfigurationName}, {SubjectTokenName}, {AccessTokenName}, {CertificateConfigurationName} or a script, in a folder sts-<12 hex digits> of its own); nothing was removed.", "LiteralPath");
+            }
+
+            if (folder != null && !ExportFolder.IsMatch(System.IO.Path.GetFileName(System.IO.Path.GetFullPath(folder).TrimEnd(System.IO.Path.DirectorySeparatorChar))))
+            {
+                throw new ArgumentException($"'{folder}' is not a folder an export created (sts-<12 hex digits>); nothing was removed.", "Folder");
+            }
+
             var removed = new List<string>();
-            foreach (var file in files.Where(File.Exists))
+            foreach (var file in paths.Where(File.Exists))
             {
                 File.Delete(file);
                 removed.Add(file);
@@ -122,6 +150,14 @@ namespace StsPowerShell.Core.Handoff
             }
 
             return removed;
+        }
+
+        private static bool IsExportFile(string path)
+        {
+            var name = System.IO.Path.GetFileName(path);
+            var parent = System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path) ?? string.Empty);
+            return ExportFolder.IsMatch(parent)
+                && (name == ConfigurationName || name == SubjectTokenName || name == AccessTokenName || name == CertificateConfigurationName || name.EndsWith(".ps1", StringComparison.Ordinal));
         }
 
         /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using StsPowerShell.Core.Google;
@@ -61,9 +62,16 @@ namespace StsPowerShell.Commands
             string json;
             if (ParameterSetName == ErrorSet)
             {
-                var id = ErrorRecord.FullyQualifiedErrorId ?? "Error";
+                var id = ErrorRecord.FullyQualifiedErrorId ?? string.Empty;
                 var comma = id.IndexOf(',');
-                json = ExecutableResponse.Failure(comma > 0 ? id.Substring(0, comma) : id, ErrorRecord.Exception?.Message ?? ErrorRecord.ToString());
+                var code = comma > 0 ? id.Substring(0, comma) : id;
+                // A plain 'throw "text"' makes the text its ErrorId: the exception's type is the code then.
+                if (code.Length == 0 || code.Length > 64 || code.Any(char.IsWhiteSpace))
+                {
+                    code = ErrorRecord.Exception?.GetType().Name ?? "Error";
+                }
+
+                json = ExecutableResponse.Failure(code, ErrorRecord.Exception?.Message ?? ErrorRecord.ToString());
             }
             else
             {

@@ -211,6 +211,7 @@ namespace StsPowerShell.Commands
                 TokenLifetimeSeconds = TokenLifetimeSec,
                 WorkforcePoolUserProject = WorkforcePoolUserProject,
             };
+            CheckExecutableValues();
             var parent = Path == null ? System.IO.Path.GetTempPath() : ProviderPath.ResolveFolder(this, Path, nameof(Path));
             var environment = EnvironmentVariables.FromProcess();
             var exported = ParameterSetName switch
@@ -312,6 +313,25 @@ namespace StsPowerShell.Commands
             return uri;
         }
 
+        // What the executable will pass on is checked now, so a mistake shows at export rather than when a tool runs it.
+        private void CheckExecutableValues()
+        {
+            if (ServiceConnectionId != null && !Guid.TryParse(ServiceConnectionId, out _))
+            {
+                throw new ArgumentException($"{MessageText.Quote(ServiceConnectionId)} is not a service connection id: expected the GUID shown in the service connection's URL.", nameof(ServiceConnectionId));
+            }
+
+            if (ClientId != null && !Guid.TryParse(ClientId, out _))
+            {
+                throw new ArgumentException($"{MessageText.Quote(ClientId)} is not a GUID; expected the identity's client (application) id.", nameof(ClientId));
+            }
+
+            if (Resource != null && !Uri.TryCreate(Resource, UriKind.Absolute, out _))
+            {
+                throw new ArgumentException($"{MessageText.Quote(Resource)} is not a resource: expected an application ID URI such as api://my-app.", nameof(Resource));
+            }
+        }
+
         private string ResolveFile(string path, string parameterName) => ProviderPath.ResolveFile(this, path, parameterName);
 
         private string? TrustChain() => TrustChainPath == null ? null : ResolveFile(TrustChainPath, nameof(TrustChainPath));
@@ -320,6 +340,8 @@ namespace StsPowerShell.Commands
             EnvironmentVariables.Present(SecretText.FromParameter(SubjectToken, nameof(SubjectToken)))
                 ?? throw new ArgumentException("The subject token is empty.", nameof(SubjectToken));
 
-        private static string Quote(string value) => "'" + value.Replace("'", "''") + "'";
+        // PowerShell closes a single-quoted string at any of its four single quotes (' ‘ ’ ‚ ‛), not only the ASCII one:
+        // its own escaping doubles each, so no value can end the string and run code of its own.
+        private static string Quote(string value) => "'" + System.Management.Automation.Language.CodeGeneration.EscapeSingleQuotedStringContent(value) + "'";
     }
 }
