@@ -38,6 +38,16 @@ BeforeAll {
         & (Join-Path $script:exampleFolder $Name) @Parameters -ErrorAction Stop
     }
 
+    # What the bucket-listing examples take besides their identity: every endpoint the emulator's.
+    $script:bucketListing = @{
+        Provider               = $script:emulator.workloadProvider
+        ServiceAccount         = $script:emulator.serviceAccount
+        Project                = $script:project
+        TokenEndpoint          = $script:emulator.tokenEndpoint
+        IamCredentialsEndpoint = $script:emulator.iamCredentialsEndpoint
+        StorageEndpoint        = $script:emulator.storageEndpoint
+    }
+
     function Assert-Buckets {
         param($Output)
         @($Output).name | Should -Be $script:bucketNames
@@ -232,14 +242,7 @@ Describe 'The examples' {
         It 'lists the buckets with the pipeline''s own token' {
             $env:SYSTEM_OIDCREQUESTURI = $script:emulator.azureOidcRequestUri
             $env:SYSTEM_ACCESSTOKEN = $script:emulator.azureSystemAccessToken
-            $buckets = Invoke-Example AzurePipelinesToGoogle.ps1 @{
-                Provider               = $script:emulator.workloadProvider
-                ServiceAccount         = $script:emulator.serviceAccount
-                Project                = $script:project
-                TokenEndpoint          = $script:emulator.tokenEndpoint
-                IamCredentialsEndpoint = $script:emulator.iamCredentialsEndpoint
-                StorageEndpoint        = $script:emulator.storageEndpoint
-            }
+            $buckets = Invoke-Example AzurePipelinesToGoogle.ps1 $script:bucketListing
             Assert-Buckets $buckets
         }
     }
@@ -250,29 +253,14 @@ Describe 'The examples' {
             @{ Name = 'a user-assigned identity and an app ID URI'; Extra = @{ Resource = 'api://emulator-google-federation'; ClientId = '9d4b6e2a-3c1f-4a8d-b7e5-6f0c2d1a3b4e' } }
         ) {
             $env:AZURE_POD_IDENTITY_AUTHORITY_HOST = $script:emulator.azureImdsAuthorityHost
-            $parameters = @{
-                Provider               = $script:emulator.workloadProvider
-                ServiceAccount         = $script:emulator.serviceAccount
-                Project                = $script:project
-                TokenEndpoint          = $script:emulator.tokenEndpoint
-                IamCredentialsEndpoint = $script:emulator.iamCredentialsEndpoint
-                StorageEndpoint        = $script:emulator.storageEndpoint
-            }
-            $buckets = Invoke-Example AzureManagedIdentityToGoogle.ps1 ($parameters + $Extra)
+            $buckets = Invoke-Example AzureManagedIdentityToGoogle.ps1 ($script:bucketListing + $Extra)
             Assert-Buckets $buckets
         }
 
         It 'reaches App Service''s endpoint with its header when IDENTITY_ENDPOINT and IDENTITY_HEADER are set' {
             $env:IDENTITY_ENDPOINT = $script:emulator.azureAppServiceEndpoint
             $env:IDENTITY_HEADER = $script:emulator.azureIdentityHeader
-            $buckets = Invoke-Example AzureManagedIdentityToGoogle.ps1 @{
-                Provider               = $script:emulator.workloadProvider
-                ServiceAccount         = $script:emulator.serviceAccount
-                Project                = $script:project
-                TokenEndpoint          = $script:emulator.tokenEndpoint
-                IamCredentialsEndpoint = $script:emulator.iamCredentialsEndpoint
-                StorageEndpoint        = $script:emulator.storageEndpoint
-            }
+            $buckets = Invoke-Example AzureManagedIdentityToGoogle.ps1 $script:bucketListing
             Assert-Buckets $buckets
         }
     }

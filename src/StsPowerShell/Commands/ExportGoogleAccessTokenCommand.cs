@@ -28,7 +28,7 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://cloud.google.com/sdk/gcloud/reference/config/set#auth/access_token_file">gcloud auth/access_token_file</seealso>
     [Cmdlet(VerbsData.Export, "GoogleAccessToken")]
     [OutputType(typeof(GoogleCredentialExport))]
-    public sealed class ExportGoogleAccessTokenCommand : StsCmdlet
+    public sealed class ExportGoogleAccessTokenCommand : HandoffCmdlet
     {
         /// <summary>The access token (string or SecureString); binds from an StsToken's AccessToken.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -36,34 +36,11 @@ namespace StsPowerShell.Commands
         [ValidateNotNull]
         public object AccessToken { get; set; } = string.Empty;
 
-        /// <summary>The Google Cloud project for the next steps: sets CLOUDSDK_CORE_PROJECT, GOOGLE_CLOUD_PROJECT and the like.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ProjectId { get; set; }
-
-        /// <summary>The folder to create the export's own folder in; the temporary folder when not given.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Path { get; set; }
-
-        /// <summary>Writes the file without setting any variable.</summary>
-        [Parameter]
-        public SwitchParameter NoEnvironmentVariable { get; set; }
-
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
             var token = EnvironmentVariables.Present(SecretText.FromParameter(AccessToken, nameof(AccessToken)))
                 ?? throw new ArgumentException("The access token is empty.", nameof(AccessToken));
-            var parent = Path == null ? System.IO.Path.GetTempPath() : ProviderPath.ResolveFolder(this, Path, nameof(Path));
-            var environment = EnvironmentVariables.FromProcess();
-            var exported = CredentialConfigurationExport.WithAccessToken(parent, token, ProjectId);
-            var noVariables = NoEnvironmentVariable.IsPresent;
-            return () =>
-            {
-                StepHost? host = noVariables ? null : StepVariables.Export(exported.Variables, environment, pipe.WriteHostLine);
-                pipe.WriteObject(GoogleCredentialExport.From(exported, host));
-                return Task.CompletedTask;
-            };
+            return Hand(pipe, parent => CredentialConfigurationExport.WithAccessToken(parent, token, ProjectId));
         }
     }
 }

@@ -44,7 +44,7 @@ namespace StsPowerShell.Commands
     /// <seealso href="https://cloud.google.com/sdk/gcloud/reference/iam/workload-identity-pools/create-cred-config">gcloud iam workload-identity-pools create-cred-config</seealso>
     [Cmdlet(VerbsData.Export, "GoogleCredentialConfiguration", DefaultParameterSetName = SubjectTokenSet)]
     [OutputType(typeof(GoogleCredentialExport))]
-    public sealed class ExportGoogleCredentialConfigurationCommand : StsCmdlet
+    public sealed class ExportGoogleCredentialConfigurationCommand : HandoffCmdlet
     {
         private const string SubjectTokenSet = "SubjectToken";
         private const string AzurePipelinesSet = "AzurePipelines";
@@ -160,16 +160,6 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? WorkforcePoolUserProject { get; set; }
 
-        /// <summary>The Google Cloud project for the next steps: sets CLOUDSDK_CORE_PROJECT, GOOGLE_CLOUD_PROJECT and the like.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ProjectId { get; set; }
-
-        /// <summary>The folder to create the export's own folder in; the temporary folder when not given.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Path { get; set; }
-
         /// <summary>The STS token endpoint the file names; Google's mutual TLS one (https://sts.mtls.googleapis.com/v1/token) for a certificate.</summary>
         /// <value>https://sts.googleapis.com/v1/token</value>
         [Parameter]
@@ -194,10 +184,6 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? PowerShellPath { get; set; }
 
-        /// <summary>Writes the files without setting any variable.</summary>
-        [Parameter]
-        public SwitchParameter NoEnvironmentVariable { get; set; }
-
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
             // A certificate is presented over mutual TLS, at Google's mTLS endpoints unless others are named.
@@ -212,9 +198,8 @@ namespace StsPowerShell.Commands
                 WorkforcePoolUserProject = WorkforcePoolUserProject,
             };
             CheckExecutableValues();
-            var parent = Path == null ? System.IO.Path.GetTempPath() : ProviderPath.ResolveFolder(this, Path, nameof(Path));
             var environment = EnvironmentVariables.FromProcess();
-            var exported = ParameterSetName switch
+            return Hand(pipe, parent => ParameterSetName switch
             {
                 AzurePipelinesSet => Executable(parent, writer, "Get-AzurePipelinesIdToken" + (ServiceConnectionId == null ? string.Empty : " -ServiceConnectionId " + Quote(ServiceConnectionId))),
                 ManagedIdentitySet => Executable(parent, writer, "Get-AzureManagedIdentityToken" + (Resource == null ? " -Audience " + Quote(Audience) : " -Resource " + Quote(Resource)) + (ClientId == null ? string.Empty : " -ClientId " + Quote(ClientId))),
@@ -224,14 +209,7 @@ namespace StsPowerShell.Commands
                 CertificateConfigSet => CredentialConfigurationExport.WithSource(parent, writer, "mtls", CredentialSourceJson.Certificate(ResolveFile(CertificateConfigLocation!, nameof(CertificateConfigLocation)), TrustChain()), ProjectId),
                 DefaultCertificateConfigSet => CredentialConfigurationExport.WithSource(parent, writer, "mtls", CredentialSourceJson.Certificate(null, TrustChain()), ProjectId),
                 _ => CredentialConfigurationExport.WithSubjectTokenFile(parent, writer, SubjectTokenText(), SubjectTokenType, ProjectId),
-            };
-            var noVariables = NoEnvironmentVariable.IsPresent;
-            return () =>
-            {
-                StepHost? host = noVariables ? null : StepVariables.Export(exported.Variables, environment, pipe.WriteHostLine);
-                pipe.WriteObject(GoogleCredentialExport.From(exported, host));
-                return Task.CompletedTask;
-            };
+            });
         }
 
         // The script the executable source runs: this module, then the token printed as Google's executable response,
