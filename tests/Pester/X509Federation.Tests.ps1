@@ -1,0 +1,106 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Issue 17 over real mutual TLS, in real pwsh: a client certificate made here (trusted by the emulator's X.509
+# provider through its control endpoint) is presented to the emulator's HTTPS listener for the exchange and again
+# for impersonation, from a PFX, from PEM files and from an exported external_account file. Each case runs in a
+# fresh pwsh whose TLS trust, and only its, includes the emulator's test CA (SSL_CERT_FILE; TestProxy.psm1's
+# Invoke-TestPwsh). Linux only: SSL_CERT_FILE is how OpenSSL-based .NET takes a CA for one process.
+
+BeforeDiscovery {
+    $script:notLinux = -not $IsLinux
+    if ($script:notLinux) { Write-Host 'X509Federation.Tests.ps1 is skipped: it scopes TLS trust with SSL_CERT_FILE, which only Linux reads.' }
+}
+
+Describe 'X.509 federation over mutual TLS' -Skip:$notLinux {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestStsEmulator.psm1') -Force
+        Import-Module (Join-Path $PSScriptRoot 'TestProxy.psm1') -Force
+        Import-Module $env:STSPOWERSHELL_MODULE -Force
+        $script:emulator = Start-TestStsEmulator -Https
+        $script:folder = Join-Path ([IO.Path]::GetTempPath()) "x509-$([guid]::NewGuid())"
+        $null = New-Item -ItemType Directory -Path $script:folder
+
+        function New-ClientCertificate([string] $Subject) {
+            $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+            $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new($Subject, $key, [System.Security.Cryptography.HashAlgorithmName]::SHA256)
+            $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddHours(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+        }
+
+        # The trusted workload certificate (its own anchor), as PFX and PEM; and one the provider does not trust.
+        $script:certificate = New-ClientCertificate 'CN=workload.example'
+        Invoke-RestMethod -Method Post -Uri "$($script:emulator.baseUrl)/emulator/x509/trust" -Body $script:certificate.ExportCertificatePem() | Out-Null
+        $script:pfx = Join-Path $script:folder 'workload.pfx'
+        [IO.File]::WriteAllBytes($script:pfx, $script:certificate.Export('Pfx', 'pfx-password'))
+        $script:certificatePem = Join-Path $script:folder 'workload.crt'
+        Set-Content -Path $script:certificatePem -Value $script:certificate.ExportCertificatePem()
+        $script:keyPem = Join-Path $script:folder 'workload.key'
+        Set-Content -Path $script:keyPem -Value ([System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($script:certificate).ExportPkcs8PrivateKeyPem())
+        $script:untrustedPfx = Join-Path $script:folder 'untrusted.pfx'
+        [IO.File]::WriteAllBytes($script:untrustedPfx, (New-ClientCertificate 'CN=stranger.example').Export('Pfx', 'pfx-password'))
+
+        $script:environment = @{
+            SSL_CERT_FILE   = $script:emulator.tlsCaFile
+            TEST_TOKEN_URL  = "$($script:emulator.httpsBaseUrl)/v1/token"
+            TEST_IAM        = $script:emulator.httpsBaseUrl
+            TEST_PROVIDER   = $script:emulator.x509Provider
+            TEST_ACCOUNT    = $script:emulator.serviceAccount
+            TEST_PFX        = $script:pfx
+            TEST_UNTRUSTED  = $script:untrustedPfx
+            TEST_CERT       = $script:certificatePem
+            TEST_KEY        = $script:keyPem
+            TEST_FOLDER     = $script:folder
+        }
+        $script:prelude = @'
+$password = ConvertTo-SecureString 'pfx-password' -AsPlainText -Force
+$exchange = @{ Audience = $env:TEST_PROVIDER; TokenEndpoint = $env:TEST_TOKEN_URL; Scope = 'cloud-platform'; MaximumRetryCount = 0 }
+'@
+        function Invoke-Case([string] $Script) {
+            $result = Invoke-TestPwsh -Script ($script:prelude + "`n" + $Script) -Environment $script:environment
+            ($result | Select-Object Output, Errors, Verbose | ConvertTo-Json -Depth 6 -Compress) | Should -Not -Match 'pfx-password|PRIVATE KEY'
+            $result
+        }
+    }
+
+    AfterAll {
+        if ($script:emulator) { Stop-TestStsEmulator -Emulator $script:emulator }
+        if ($script:folder) { Remove-Item -Recurse -Force $script:folder -ErrorAction SilentlyContinue }
+    }
+
+    It 'exchanges with a PFX, and the token carries the certificate into mTLS impersonation' {
+        $result = Invoke-Case @'
+$federated = Invoke-StsTokenExchange @exchange -PfxFile $env:TEST_PFX -PfxPassword $password
+$federated | Select-Object IssuedTokenType, ClientCertificateThumbprint
+$federated | New-GoogleServiceAccountAccessToken -ServiceAccount $env:TEST_ACCOUNT -IamCredentialsEndpoint $env:TEST_IAM | Select-Object Scope
+'@
+        ($result.Errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Message)" }) -join "`n" | Should -BeNullOrEmpty
+        $result.Output[0].IssuedTokenType | Should -Be 'urn:ietf:params:oauth:token-type:access_token'
+        $result.Output[0].ClientCertificateThumbprint | Should -Be $script:certificate.Thumbprint
+        $result.Output[1].Scope | Should -Be 'https://www.googleapis.com/auth/cloud-platform'
+    }
+
+    It 'exchanges with PEM certificate and key files, and with a certificate object' {
+        $result = Invoke-Case @'
+(Invoke-StsTokenExchange @exchange -CertificateFile $env:TEST_CERT -PrivateKeyFile $env:TEST_KEY).TokenType
+$certificate = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($env:TEST_PFX, 'pfx-password')
+(Invoke-StsTokenExchange @exchange -Certificate $certificate).TokenType
+'@
+        ($result.Errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Message)" }) -join "`n" | Should -BeNullOrEmpty
+        $result.Output | Should -Be @('Bearer', 'Bearer')
+    }
+
+    It 'is refused by the provider for a certificate it does not trust' {
+        $result = Invoke-Case 'Invoke-StsTokenExchange @exchange -PfxFile $env:TEST_UNTRUSTED -PfxPassword $password'
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'StsOAuthError.invalid_grant,*'
+    }
+
+    It 'reads an exported certificate configuration and presents the certificate it names' {
+        $result = Invoke-Case @'
+$export = Export-GoogleCredentialConfiguration -Audience $env:TEST_PROVIDER -CertificateFile $env:TEST_CERT -PrivateKeyFile $env:TEST_KEY `
+    -TokenEndpoint $env:TEST_TOKEN_URL -ServiceAccount $env:TEST_ACCOUNT -IamCredentialsEndpoint $env:TEST_IAM -Path $env:TEST_FOLDER -NoEnvironmentVariable
+(Get-GoogleExternalAccountToken -ConfigurationFile $export.Path -Force).Scope
+$export | Remove-GoogleCredentialConfiguration
+'@
+        ($result.Errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Message)" }) -join "`n" | Should -BeNullOrEmpty
+        $result.Output | Should -Be 'https://www.googleapis.com/auth/cloud-platform'
+    }
+}
