@@ -40,7 +40,7 @@ namespace StsPowerShell.Commands
         {
             var token = EnvironmentVariables.Present(SecretText.FromParameter(AccessToken, nameof(AccessToken)))
                 ?? throw new ArgumentException("The access token is empty.", nameof(AccessToken));
-            return Hand(pipe, parent => CredentialConfigurationExport.WithAccessToken(parent, token, ProjectId));
+            return Hand(pipe, (parent, _) => CredentialConfigurationExport.WithAccessToken(parent, token, ProjectId));
         }
     }
 }

@@ -198,8 +198,7 @@ namespace StsPowerShell.Commands
                 WorkforcePoolUserProject = WorkforcePoolUserProject,
             };
             CheckExecutableValues();
-            var environment = EnvironmentVariables.FromProcess();
-            return Hand(pipe, parent => ParameterSetName switch
+            return Hand(pipe, (parent, environment) => ParameterSetName switch
             {
                 AzurePipelinesSet => Executable(parent, writer, "Get-AzurePipelinesIdToken" + (ServiceConnectionId == null ? string.Empty : " -ServiceConnectionId " + Quote(ServiceConnectionId))),
                 ManagedIdentitySet => Executable(parent, writer, "Get-AzureManagedIdentityToken" + (Resource == null ? " -Audience " + Quote(Audience) : " -Resource " + Quote(Resource)) + (ClientId == null ? string.Empty : " -ClientId " + Quote(ClientId))),

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using StsPowerShell.Core;
@@ -29,14 +30,14 @@ namespace StsPowerShell.Commands
         public SwitchParameter NoEnvironmentVariable { get; set; }
 
         /// <summary>
-        /// Runs <paramref name="export"/> into a new folder under -Path on the pipeline thread, then sets its variables
+        /// Runs <paramref name="export"/> (given the folder under -Path and the process environment) on the pipeline thread, then sets its variables
         /// (unless -NoEnvironmentVariable) for this process and the next steps, and writes what it did.
         /// </summary>
-        private protected Func<Task> Hand(PipelineHandle pipe, Func<string, ExportedFiles> export)
+        private protected Func<Task> Hand(PipelineHandle pipe, Func<string, IReadOnlyDictionary<string, string?>, ExportedFiles> export)
         {
             var parent = Path == null ? System.IO.Path.GetTempPath() : ProviderPath.ResolveFolder(this, Path, nameof(Path));
             var environment = EnvironmentVariables.FromProcess();
-            var exported = export(parent);
+            var exported = export(parent, environment);
             var noVariables = NoEnvironmentVariable.IsPresent;
             return () =>
             {

@@ -23,13 +23,19 @@ namespace StsPowerShell.Core.Http.Proxies
     {
         private static readonly byte[] ProcessKey = NewProcessKey();
 
-        private ProxyRoute(ProxyRouteKind kind, Uri? proxy, NetworkCredential? credential, bool useDefaultCredentials, string reason)
+        // For the system route the reason asks the system settings what they choose, which only a message needs:
+        // it is found when first read, not on every request.
+        private readonly Uri? systemTarget;
+        private string? reason;
+
+        private ProxyRoute(ProxyRouteKind kind, Uri? proxy, NetworkCredential? credential, bool useDefaultCredentials, string? reason, Uri? systemTarget = null)
         {
             Kind = kind;
             Proxy = proxy;
             Credential = credential;
             UseDefaultCredentials = useDefaultCredentials;
-            Reason = reason;
+            this.reason = reason;
+            this.systemTarget = systemTarget;
         }
 
         /// <summary>Direct, through a proxy, or by the system settings.</summary>
@@ -39,7 +45,7 @@ namespace StsPowerShell.Core.Http.Proxies
         public Uri? Proxy { get; }
 
         /// <summary>Why: the parameter, variable, entry or rule that decided.</summary>
-        public string Reason { get; }
+        public string Reason => reason ??= "no proxy parameter or variable applies; " + SystemProxyFor(systemTarget!);
 
         internal NetworkCredential? Credential { get; }
 
@@ -85,7 +91,7 @@ namespace StsPowerShell.Core.Http.Proxies
             new ProxyRoute(ProxyRouteKind.Proxy, proxy, credential, useDefaultCredentials, reason);
 
         internal static ProxyRoute BySystem(Uri target, NetworkCredential? credential, bool useDefaultCredentials) =>
-            new ProxyRoute(ProxyRouteKind.System, null, credential, useDefaultCredentials, "no proxy parameter or variable applies; " + SystemProxyFor(target));
+            new ProxyRoute(ProxyRouteKind.System, null, credential, useDefaultCredentials, null, target);
 
         /// <summary>For verbose output: for example "through proxy http://proxy:3128 (HTTPS_PROXY)" or "directly (loopback address)".</summary>
         public override string ToString()

@@ -61,7 +61,7 @@ namespace StsPowerShell.Core.Http.Proxies
             var variable = ProxyVariable(target, settings.Environment);
             if (variable != null)
             {
-                var bypass = Read(settings.Environment, "no_proxy");
+                var bypass = Read(settings.Environment, "no_proxy", "NO_PROXY");
                 var entry = bypass == null ? null : new NoProxyList(bypass.Value.Value).Match(target);
                 if (entry != null)
                 {
@@ -133,21 +133,20 @@ namespace StsPowerShell.Core.Http.Proxies
         }
 
         private static (string Name, string Value)? ProxyVariable(Uri target, Func<string, string?> environment) =>
-            Read(environment, target.Scheme == Uri.UriSchemeHttps ? "https_proxy" : "http_proxy") ?? Read(environment, "all_proxy");
+            (target.Scheme == Uri.UriSchemeHttps ? Read(environment, "https_proxy", "HTTPS_PROXY") : Read(environment, "http_proxy", "HTTP_PROXY"))
+                ?? Read(environment, "all_proxy", "ALL_PROXY");
 
         // The lower-case name first, as curl reads it; then the upper-case one (the same variable on Windows).
-        private static (string Name, string Value)? Read(Func<string, string?> environment, string lowerCaseName)
+        private static (string Name, string Value)? Read(Func<string, string?> environment, string lowerCaseName, string upperCaseName)
         {
-            foreach (var name in new[] { lowerCaseName, lowerCaseName.ToUpperInvariant() })
+            var lower = EnvironmentValue(environment, lowerCaseName);
+            if (lower != null)
             {
-                var value = EnvironmentValue(environment, name);
-                if (value != null)
-                {
-                    return (name, value);
-                }
+                return (lowerCaseName, lower);
             }
 
-            return null;
+            var upper = EnvironmentValue(environment, upperCaseName);
+            return upper == null ? null : (upperCaseName, upper);
         }
 
         private static string? EnvironmentValue(Func<string, string?> environment, string name) => EnvironmentVariables.Present(environment(name));
