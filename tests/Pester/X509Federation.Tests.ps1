@@ -55,7 +55,7 @@ $exchange = @{ Audience = $env:TEST_PROVIDER; TokenEndpoint = $env:TEST_TOKEN_UR
 '@
         function Invoke-Case([string] $Script) {
             $result = Invoke-TestPwsh -Script ($script:prelude + "`n" + $Script) -Environment $script:environment
-            ($result | Select-Object Output, Errors, Verbose | ConvertTo-Json -Depth 6 -Compress) | Should -Not -Match 'pfx-password|PRIVATE KEY'
+            ($result | Select-Object Output, Errors, Verbose | ConvertTo-Json -Depth 6 -Compress) | Should -Not -MatchExactly 'pfx-password|PRIVATE KEY'
             $result
         }
     }
@@ -85,6 +85,43 @@ $certificate = [System.Security.Cryptography.X509Certificates.X509CertificateLoa
 '@
         ($result.Errors | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Message)" }) -join "`n" | Should -BeNullOrEmpty
         $result.Output | Should -Be @('Bearer', 'Bearer')
+    }
+
+    It 'exchanges each certificate piped in, an error for each unusable one, and goes on with the next' {
+        # Get-Item Cert:\... | Invoke-StsTokenExchange: the store is not a drive on Linux, so live objects from PFX files
+        # stand in for what the Cert: provider writes (the binder sees the same X509Certificate2).
+        $result = Invoke-Case @'
+$trusted = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($env:TEST_PFX, 'pfx-password')
+$publicOnly = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate($trusted.RawData)
+$stranger = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($env:TEST_UNTRUSTED, 'pfx-password')
+$trusted, $publicOnly, $stranger, $trusted | Invoke-StsTokenExchange @exchange -ErrorAction Continue | ForEach-Object ClientCertificateThumbprint
+'@
+        $result.Output | Should -Be @($script:certificate.Thumbprint, $script:certificate.Thumbprint)
+        $result.Errors.Count | Should -Be 2
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'CertificateNoPrivateKey.Certificate,*'
+        $result.Errors[1].FullyQualifiedErrorId | Should -BeLike 'StsOAuthError.invalid_grant,*'
+        $result.Errors[0].TargetName | Should -Match $script:certificate.Thumbprint
+    }
+
+    It 'finds the key of a piped deserialized certificate in the store by its thumbprint, and refuses a -CertificateThumbprint that names another' {
+        $result = Invoke-Case @'
+$trusted = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($env:TEST_PFX, 'pfx-password', 'Exportable')
+$store = [System.Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+$store.Open('ReadWrite')
+$store.Add($trusted)
+try {
+    $deserialized = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($trusted))
+    ($deserialized | Invoke-StsTokenExchange @exchange).ClientCertificateThumbprint
+    $trusted | Invoke-StsTokenExchange @exchange -CertificateThumbprint ('AB' * 20)
+} finally {
+    $store.Remove($trusted)
+    $store.Dispose()
+}
+'@
+        $result.Output | Should -Be $script:certificate.Thumbprint
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.CertificateThumbprint,*'
+        $result.Errors[0].Message | Should -BeLike '*names another certificate than the one piped in*'
     }
 
     It 'is refused by the provider for a certificate it does not trust' {

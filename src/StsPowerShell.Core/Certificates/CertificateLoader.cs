@@ -30,13 +30,50 @@ namespace StsPowerShell.Core.Certificates
         /// <exception cref="CertificateUnusableException">The thumbprint is malformed or names no certificate there.</exception>
         public static X509Certificate2 FromStore(string thumbprint, StoreLocation location, string storeName, string parameterName)
         {
-            // Copied from the certificate dialog, a thumbprint carries spaces and an invisible left-to-right mark.
-            var normalized = new string(Array.FindAll((thumbprint ?? string.Empty).ToCharArray(), Uri.IsHexDigit)).ToUpperInvariant();
-            if (normalized.Length != 40 && normalized.Length != 64)
+            var normalized = NormalizeThumbprint(thumbprint, location, storeName, parameterName);
+            return FindInStore(normalized, location, storeName, parameterName)
+                ?? throw new CertificateUnusableException(CertificateProblem.Unreadable, $"No certificate with thumbprint {normalized} is in {location}\\{storeName}.", parameterName);
+        }
+
+        /// <summary>
+        /// A piped certificate itself when it holds its private key; otherwise (rehydrated from remoting or Import-Clixml,
+        /// or read without its key) the entry with its thumbprint in the My store of <paramref name="location"/>, when that
+        /// one has the key. Else the certificate as given, which <see cref="WorkloadCertificate.Create"/> then refuses.
+        /// </summary>
+        public static X509Certificate2 WithPrivateKey(X509Certificate2 certificate, StoreLocation location, string parameterName)
+        {
+            if (certificate.HasPrivateKey)
             {
-                throw new CertificateUnusableException(CertificateProblem.Unreadable, $"'{thumbprint}' is not a certificate thumbprint: expected 40 hexadecimal digits (SHA-1), as Get-ChildItem Cert:\\{location}\\{storeName} shows.", parameterName);
+                return certificate;
             }
 
+            try
+            {
+                var stored = FindInStore(certificate.Thumbprint, location, "My", parameterName);
+                return stored != null && stored.HasPrivateKey ? stored : certificate;
+            }
+            catch (CertificateUnusableException)
+            {
+                // A store that cannot be opened holds no key for it either: the refusal names the missing key.
+                return certificate;
+            }
+        }
+
+        /// <summary>Whether <paramref name="thumbprint"/>, as a person may have typed or pasted it, names <paramref name="certificate"/>.</summary>
+        public static bool HasThumbprint(X509Certificate2 certificate, string thumbprint, StoreLocation location, string parameterName) =>
+            string.Equals(certificate.Thumbprint, NormalizeThumbprint(thumbprint, location, "My", parameterName), StringComparison.OrdinalIgnoreCase);
+
+        private static string NormalizeThumbprint(string thumbprint, StoreLocation location, string storeName, string parameterName)
+        {
+            // Copied from the certificate dialog, a thumbprint carries spaces and an invisible left-to-right mark.
+            var normalized = new string(Array.FindAll((thumbprint ?? string.Empty).ToCharArray(), Uri.IsHexDigit)).ToUpperInvariant();
+            return normalized.Length == 40 || normalized.Length == 64
+                ? normalized
+                : throw new CertificateUnusableException(CertificateProblem.Unreadable, $"'{thumbprint}' is not a certificate thumbprint: expected 40 hexadecimal digits (SHA-1), as Get-ChildItem Cert:\\{location}\\{storeName} shows.", parameterName);
+        }
+
+        private static X509Certificate2? FindInStore(string thumbprint, StoreLocation location, string storeName, string parameterName)
+        {
             using var store = new X509Store(storeName, location);
             try
             {
@@ -49,7 +86,7 @@ namespace StsPowerShell.Core.Certificates
 
             foreach (var certificate in store.Certificates)
             {
-                if (string.Equals(certificate.Thumbprint, normalized, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(certificate.Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase))
                 {
                     return certificate;
                 }
@@ -57,7 +94,7 @@ namespace StsPowerShell.Core.Certificates
                 certificate.Dispose();
             }
 
-            throw new CertificateUnusableException(CertificateProblem.Unreadable, $"No certificate with thumbprint {normalized} is in {location}\\{storeName}.", parameterName);
+            return null;
         }
 
         /// <summary>The certificate with a private key in the PFX (PKCS#12) file at <paramref name="path"/>.</summary>

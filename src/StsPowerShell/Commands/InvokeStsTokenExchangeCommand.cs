@@ -19,7 +19,7 @@ namespace StsPowerShell.Commands
     /// <para type="synopsis">Exchanges a token for another at an OAuth 2.0 Token Exchange (RFC 8693) endpoint, by default Google's STS.</para>
     /// <para type="description">Sends an RFC 8693 token exchange request, form-encoded, to -TokenEndpoint (https://sts.googleapis.com/v1/token unless given) and writes the issued token as an StsPowerShell.StsToken whose AccessToken is a SecureString unless -AsPlainText is given.</para>
     /// <para type="description">Every request field is a parameter. Token types take URNs or the short names jwt, id_token, access_token, refresh_token, saml1, saml2, aws4_request and access_boundary_intermediary_token. In requests to Google, -Scope takes short names such as cloud-platform. The subject token, its type and the audience bind by property name from the pipeline, so the output of Get-AzurePipelinesIdToken, Get-GitHubActionsIdToken, New-AwsCallerIdentityToken or a previous exchange pipes straight in.</para>
-    /// <para type="description">X.509 workload identity federation: instead of a subject token, give a certificate with its private key (-Certificate with an object from Get-Item Cert:\..., -CertificateThumbprint with -CertificateStoreLocation, -PfxFile with -PfxPassword, or -CertificateFile with -PrivateKeyFile) and optionally -CertificateChainFile. The certificate is presented in mutual TLS, by default to https://sts.mtls.googleapis.com/v1/token, and its chain is the subject token (type urn:ietf:params:oauth:token-type:mtls). A certificate without a private key, with a key this account may not read, outside its validity, or a chain naming the leaf after other certificates is refused before any request, with the ErrorId Certificate&lt;problem&gt;.&lt;parameter&gt;. The token written remembers the certificate (ClientCertificateThumbprint) for New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken.</para>
+    /// <para type="description">X.509 workload identity federation: instead of a subject token, give a certificate with its private key (piped in from Get-Item Cert:\... or Get-ChildItem Cert:\..., -Certificate with such an object, -CertificateThumbprint with -CertificateStoreLocation, -PfxFile with -PfxPassword, or -CertificateFile with -PrivateKeyFile) and optionally -CertificateChainFile. The certificate is presented in mutual TLS, by default to https://sts.mtls.googleapis.com/v1/token, and its chain is the subject token (type urn:ietf:params:oauth:token-type:mtls). A certificate without a private key, with a key this account may not read, outside its validity, or a chain naming the leaf after other certificates is refused before any request, with the ErrorId Certificate&lt;problem&gt;.&lt;parameter&gt;. The token written remembers the certificate (ClientCertificateThumbprint) for New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken.</para>
     /// <para type="description">Parameter sets make misuse a binding error: -Force needs -ReuseToken, -ClientAuthentication needs -ClientCredential, -ActorToken and -ActorTokenType go together. -ReuseToken and -ClientCredential (sent with HTTP Basic) combine with every set; -Force, -ClientAuthentication and the actor token each have a set of their own, so any two of them cannot be combined in one call.</para>
     /// <para type="description">Transient failures (connection errors and HTTP 408, 429, 500, 502, 503, 504) are retried -MaximumRetryCount times, the interval doubling from -RetryIntervalSec with jitter, or as Retry-After says; OAuth errors have the ErrorId StsOAuthError.&lt;error code&gt; and the server's own description; each is a non-terminating error about the input it concerns, so piped inputs after it are still exchanged. No token or secret appears in any output, verbose message or error.</para>
     /// </summary>
@@ -56,25 +56,26 @@ namespace StsPowerShell.Commands
     /// <example title="X.509 workload identity federation with a Windows server's machine certificate">
     /// <code>
     /// $provider = '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/servers/providers/adcs'
-    /// $certificate = Get-Item Cert:\LocalMachine\My\0123456789ABCDEF0123456789ABCDEF01234567
-    /// $token = Invoke-StsTokenExchange -Certificate $certificate -Audience $provider -Scope cloud-platform |
+    /// $token = Get-Item Cert:\LocalMachine\My\0123456789ABCDEF0123456789ABCDEF01234567 |
+    ///     Invoke-StsTokenExchange -Audience $provider -Scope cloud-platform |
     ///     New-GoogleServiceAccountAccessToken -ServiceAccount reporter@my-project.iam.gserviceaccount.com
     /// </code>
     /// <para>Presents the certificate in mutual TLS to https://sts.mtls.googleapis.com/v1/token with its chain as the mtls subject token; the federated token remembers the certificate, so impersonation goes to https://iamcredentials.mtls.googleapis.com with it. The key never leaves the store.</para>
     /// </example>
-    /// <example title="A certificate by thumbprint, from a PFX file, or from PEM files">
+    /// <example title="Certificates piped from the store, by thumbprint, from a PFX file, or from PEM files">
     /// <code>
+    /// Get-ChildItem Cert:\LocalMachine\My | Where-Object { $_.HasPrivateKey -and $_.Issuer -eq 'CN=Corp Issuing CA' } | Invoke-StsTokenExchange -Audience $provider -Scope cloud-platform
     /// Invoke-StsTokenExchange -CertificateThumbprint 0123456789ABCDEF0123456789ABCDEF01234567 -CertificateStoreLocation LocalMachine -Audience $provider -Scope cloud-platform
     /// Invoke-StsTokenExchange -PfxFile ./workload.pfx -PfxPassword (Read-Host -AsSecureString) -CertificateChainFile ./chain.pem -Audience $provider -Scope cloud-platform
     /// Invoke-StsTokenExchange -CertificateFile ./workload.crt -PrivateKeyFile ./workload.key -CertificateChainFile ./chain.pem -Audience $provider -Scope cloud-platform
     /// </code>
-    /// <para>The chain file holds the intermediate CAs (it may start with the leaf, which is then not repeated); the subject token is built exactly as Google's client libraries build it. PEM keys need PowerShell 7.</para>
+    /// <para>Each piped certificate is exchanged in turn; one without a private key or outside its validity is a non-terminating error and the next is still exchanged. The chain file holds the intermediate CAs (it may start with the leaf, which is then not repeated); the subject token is built exactly as Google's client libraries build it. PEM keys need PowerShell 7.</para>
     /// </example>
     /// <seealso href="https://github.com/StsPowerShell/StsPowerShell/blob/main/README.md">StsPowerShell README</seealso>
     /// <seealso href="https://www.rfc-editor.org/rfc/rfc8693">RFC 8693: OAuth 2.0 Token Exchange</seealso>
     /// <seealso href="https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token">Google STS token method</seealso>
-    // Exchange stays the default: with the certificate set as default, piped token objects no longer bound (issue 17 left
-    // piping a certificate, which needs that, open; -Certificate $cert works).
+    // Exchange stays the default set, so piped tokens bind as before; a piped certificate reaches the thumbprint set
+    // because InputObject declines it (see DeclineCertificateAttribute).
     [Cmdlet(VerbsLifecycle.Invoke, "StsTokenExchange", DefaultParameterSetName = ExchangeSet)]
     [OutputType(typeof(StsToken))]
     public sealed class InvokeStsTokenExchangeCommand : SubjectTokenCmdlet
@@ -99,10 +100,15 @@ namespace StsPowerShell.Commands
         [ValidateNotNull]
         public X509Certificate2? Certificate { get; set; }
 
-        /// <summary>The thumbprint (SHA-1, hex) of a certificate with a private key in the My store of -CertificateStoreLocation.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+        /// <summary>The thumbprint (SHA-1, hex) of a certificate with a private key in the My store of -CertificateStoreLocation; binds the Thumbprint of a piped certificate.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = CertificateThumbprintSet)]
+        [Alias("Thumbprint")]
         [ValidateNotNullOrEmpty]
         public string? CertificateThumbprint { get; set; }
+
+        /// <summary>A certificate piped in (Get-Item Cert:\LocalMachine\My\&lt;thumbprint&gt;, Get-ChildItem Cert:\...), used as it is; one without its private key (deserialized from remoting or Import-Clixml) is replaced by the entry with its thumbprint in the My store of -CertificateStoreLocation. Not for use on the command line: give -Certificate.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true, ParameterSetName = CertificateThumbprintSet)]
+        public X509Certificate2? InputCertificate { get; set; }
 
         /// <summary>The store location of -CertificateThumbprint: CurrentUser, or LocalMachine for a machine certificate.</summary>
         /// <value>CurrentUser</value>
@@ -246,7 +252,7 @@ namespace StsPowerShell.Commands
         }
 
         /// <inheritdoc />
-        private protected override object? CurrentTarget => Certificate ?? base.CurrentTarget;
+        private protected override object? CurrentTarget => Certificate ?? InputCertificate ?? base.CurrentTarget;
 
         private bool IsCertificateSet => ParameterSetName == CertificateSet || ParameterSetName == CertificateThumbprintSet || ParameterSetName == PfxSet || ParameterSetName == PemSet;
 
@@ -305,6 +311,12 @@ namespace StsPowerShell.Commands
             string source;
             switch (ParameterSetName)
             {
+                case CertificateThumbprintSet when InputCertificate != null:
+                    source = nameof(Certificate);
+                    leaf = CertificateLoader.HasThumbprint(InputCertificate, CertificateThumbprint!, CertificateStoreLocation, nameof(CertificateThumbprint))
+                        ? CertificateLoader.WithPrivateKey(InputCertificate, CertificateStoreLocation, source)
+                        : throw new ArgumentException($"-CertificateThumbprint {CertificateThumbprint} names another certificate than the one piped in ({InputCertificate.Thumbprint}): give one or the other.", nameof(CertificateThumbprint));
+                    break;
                 case CertificateThumbprintSet:
                     source = nameof(CertificateThumbprint);
                     leaf = CertificateLoader.FromStore(CertificateThumbprint!, CertificateStoreLocation, "My", source);

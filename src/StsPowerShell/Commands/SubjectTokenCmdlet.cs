@@ -40,6 +40,7 @@ namespace StsPowerShell.Commands
         [Parameter(ValueFromPipeline = true, DontShow = true, ParameterSetName = ClientCredentialSet)]
         [Parameter(ValueFromPipeline = true, DontShow = true, ParameterSetName = ActorTokenSet)]
         [Parameter(ValueFromPipeline = true, DontShow = true, ParameterSetName = RefreshSet)]
+        [DeclineCertificate]
         public PSObject? InputObject { get; set; }
 
         /// <inheritdoc />

@@ -82,12 +82,13 @@ public sealed record ParameterModel(PropertyInfo Property, IReadOnlyList<Paramet
     }
 }
 
-public sealed record ParameterSetModel(string Name, bool Mandatory, int Position, bool ValueFromPipeline, bool ValueFromPipelineByPropertyName)
+public sealed record ParameterSetModel(string Name, bool Mandatory, int Position, bool ValueFromPipeline, bool ValueFromPipelineByPropertyName, bool DontShow)
 {
     public static ParameterSetModel Read(CustomAttributeData attribute) => new(
         CmdletModel.Named(attribute, "ParameterSetName") as string ?? CmdletModel.AllSets,
         CmdletModel.Named(attribute, "Mandatory") as bool? ?? false,
         CmdletModel.Named(attribute, "Position") as int? ?? int.MinValue,
         CmdletModel.Named(attribute, "ValueFromPipeline") as bool? ?? false,
-        CmdletModel.Named(attribute, "ValueFromPipelineByPropertyName") as bool? ?? false);
+        CmdletModel.Named(attribute, "ValueFromPipelineByPropertyName") as bool? ?? false,
+        CmdletModel.Named(attribute, "DontShow") as bool? ?? false);
 }

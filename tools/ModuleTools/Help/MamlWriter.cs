@@ -41,7 +41,8 @@ public sealed class MamlWriter(XmlDocs docs)
             Description(description.ToArray()),
             new XElement(Command + "syntax", cmdlet.ParameterSets.Select(set => new XElement(Command + "syntaxItem",
                 new XElement(Maml + "name", cmdlet.Name),
-                cmdlet.Parameters.Where(p => p.In(set) != null).Select(p => ParameterElement(cmdlet, p, p.In(set)!))))),
+                // Hidden pipeline parameters (DontShow) stay out of the syntax, as PowerShell keeps them out of completion.
+                cmdlet.Parameters.Where(p => p.In(set) is { DontShow: false }).Select(p => ParameterElement(cmdlet, p, p.In(set)!))))),
             new XElement(Command + "parameters", cmdlet.Parameters.Select(p => ParameterElement(cmdlet, p, p.Sets.OrderByDescending(s => s.Mandatory).First()))),
             new XElement(Command + "inputTypes", InputTypes(cmdlet)),
             new XElement(Command + "returnValues", cmdlet.OutputTypes.Select(type =>
