@@ -218,14 +218,16 @@ function Invoke-TestGcloudLogin {
         [Parameter(Mandatory)] [pscustomobject] $Config,
         [Parameter(Mandatory)] [pscustomobject] $Emulator,
         [Parameter(Mandatory)] [string] $File,
-        [hashtable] $Environment = @{}
+        [hashtable] $Environment = @{},
+        # Where the emulator is reached, when not at its plain-HTTP baseUrl (its httpsBaseUrl for mutual TLS).
+        [string] $BaseUrl = $Emulator.baseUrl
     )
 
     $login = Invoke-TestGcloud -Config $Config -Arguments 'auth', 'login', "--cred-file=$File" -Environment $Environment
     $login.ExitCode | Should -Be 0 -Because $login.StdErr
     $print = Invoke-TestGcloud -Config $Config -Arguments 'auth', 'print-access-token' -Environment $Environment
     $print.ExitCode | Should -Be 0 -Because $print.StdErr
-    @($login.Destinations) + @($print.Destinations) | Should -Contain ([uri]$Emulator.baseUrl).Authority
+    @($login.Destinations) + @($print.Destinations) | Should -Contain ([uri]$BaseUrl).Authority
     $print.Token | Should -BeLike 'ya29.emulator.*'
     # Evidence in the log: how long gcloud takes, and every address it connected or sent to (the emulator, and the
     # closed port its metadata probes are refused at).

@@ -8,6 +8,9 @@
 BeforeDiscovery {
     $script:notLinux = -not $IsLinux
     if ($script:notLinux) { Write-Host 'X509Federation.Tests.ps1 is skipped: it scopes TLS trust with SSL_CERT_FILE, which only Linux reads.' }
+    Import-Module (Join-Path $PSScriptRoot 'TestGcloud.psm1') -Force
+    $script:noGcloud = Get-TestGcloudUnavailableReason
+    if ($script:noGcloud) { Write-Host "X509Federation.Tests.ps1: the gcloud case is skipped: $script:noGcloud" }
 }
 
 Describe 'X.509 federation over mutual TLS' -Skip:$notLinux {
@@ -57,6 +60,34 @@ $exchange = @{ Audience = $env:TEST_PROVIDER; TokenEndpoint = $env:TEST_TOKEN_UR
             $result = Invoke-TestPwsh -Script ($script:prelude + "`n" + $Script) -Environment $script:environment
             ($result | Select-Object Output, Errors, Verbose | ConvertTo-Json -Depth 6 -Compress) | Should -Not -MatchExactly 'pfx-password|PRIVATE KEY'
             $result
+        }
+    }
+
+    It 'gcloud reads an exported certificate configuration: mutual TLS to STS, token info and IAM Credentials' -Skip:([bool]$noGcloud) {
+        # google-auth's certificate source, as gcloud bundles it: the leaf and key files named in certificate_config.json,
+        # presented in TLS to the emulator's HTTPS listener, which gcloud trusts through CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE.
+        Import-Module (Join-Path $PSScriptRoot 'TestGcloud.psm1') -Force
+        $endpoints = @{
+            Audience          = $script:emulator.x509Provider
+            CertificateFile   = $script:certificatePem
+            PrivateKeyFile    = $script:keyPem
+            TokenEndpoint     = "$($script:emulator.httpsBaseUrl)/v1/token"
+            TokenInfoEndpoint = "$($script:emulator.httpsBaseUrl)/v1/introspect"
+            Path              = $script:folder
+        }
+        $trust = @{ CLOUDSDK_CORE_CUSTOM_CA_CERTS_FILE = $script:emulator.tlsCaFile }
+        $federated = Export-GoogleCredentialConfiguration @endpoints -NoEnvironmentVariable
+        $impersonated = Export-GoogleCredentialConfiguration @endpoints -ServiceAccount $script:emulator.serviceAccount -IamCredentialsEndpoint $script:emulator.httpsBaseUrl -NoEnvironmentVariable
+        $config = New-TestGcloudConfig
+        try {
+            $run = Invoke-TestGcloudLogin -Config $config -Emulator $script:emulator -File $federated.Path -Environment $trust -BaseUrl $script:emulator.httpsBaseUrl
+            $run.TokenInfo.username | Should -BeLike '*/subject/x509:CN=workload.example'
+            $run = Invoke-TestGcloudLogin -Config $config -Emulator $script:emulator -File $impersonated.Path -Environment $trust -BaseUrl $script:emulator.httpsBaseUrl
+            $run.TokenInfo.username | Should -Be $script:emulator.serviceAccount
+        }
+        finally {
+            Remove-TestGcloudConfig -Config $config
+            $federated, $impersonated | Remove-GoogleCredentialConfiguration
         }
     }
 
