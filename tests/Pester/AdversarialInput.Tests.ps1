@@ -142,6 +142,9 @@ Describe 'Input the module cannot hold or send' {
         @{ Case = 'non-ASCII text'; Value = "caf$([char]0xE9)" }
         @{ Case = 'a line break'; Value = "a`r`nInjected: 1" }
         @{ Case = 'an escape character'; Value = "a$([char]0x1B)[31m" }
+        @{ Case = 'a hashtable'; Value = @{ nested = 'x' } }
+        @{ Case = 'a list'; Value = @('a', 'b') }
+        @{ Case = 'null'; Value = $null }
     ) {
         $before = Get-TestRequestCount -Emulator $script:emulator
         $failure = Get-Failure { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -AdditionalHeader @{ 'X-Value' = $Value } -ErrorAction Stop }

@@ -69,6 +69,31 @@ Describe 'Errors about an input' {
         @(1..3 | Test-StsSubjectToken -SubjectToken (New-TestJwt -Emulator $script:emulator) -ErrorAction SilentlyContinue).Count | Should -Be 0
     }
 
+    It 'take piped tokens themselves, strings or SecureStrings, and hide a piped string in errors' {
+        $first = New-TestJwt -Emulator $script:emulator
+        $second = ConvertTo-SecureString (New-TestJwt -Emulator $script:emulator) -AsPlainText -Force
+        $tokens = $first, $second | Invoke-StsTokenExchange @exchange
+        $tokens.Count | Should -Be 2
+        $tokens.IssuedTokenType | Should -Be @('urn:ietf:params:oauth:token-type:access_token', 'urn:ietf:params:oauth:token-type:access_token')
+        (($first, $second | Test-StsSubjectToken -SubjectTokenType jwt -Audience $script:emulator.workloadProvider) | Where-Object { -not $_.Passed }) | Should -BeNullOrEmpty
+
+        # The emulator refuses a token for another audience: the error is about the piped string, which it must not carry.
+        $foreign = New-TestJwt -Emulator $script:emulator -Audience 'https://elsewhere.example'
+        $foreign | Invoke-StsTokenExchange @exchange -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'StsOAuthError.*'
+        $failures[0].TargetObject | Should -Be "[a piped token of $($foreign.Length) characters, hidden]"
+        ($failures[0] | ConvertTo-Json -Depth 5 -WarningAction SilentlyContinue) | Should -Not -Match ([regex]::Escape($foreign))
+    }
+
+    It 'refuse piped strings when -SubjectToken is given instead of exchanging once per string' {
+        $before = Get-TestRequestCount -Emulator $script:emulator
+        'a', 'b' | Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures.Count | Should -Be 2
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.InputObject,*'
+        Get-TestRequestCount -Emulator $script:emulator | Should -Be $before
+    }
+
     It 'name -<Parameter> for <Case>' -ForEach @(
         @{ Case = 'a white-space actor token'; Parameter = 'ActorToken'; Call = { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -ActorToken '   ' -ActorTokenType jwt -ErrorAction Stop } }
         @{ Case = 'an empty actor token'; Parameter = 'ActorToken'; Call = { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -ActorToken '' -ActorTokenType jwt -ErrorAction Stop } }

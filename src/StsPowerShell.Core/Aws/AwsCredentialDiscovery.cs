@@ -64,7 +64,7 @@ namespace StsPowerShell.Core.Aws
 
             if (options.UseSharedFilesAndContainers)
             {
-                var profile = AwsSharedConfig.ReadProfile(options.CredentialsFile, options.ConfigFile, options.EffectiveProfile);
+                var profile = await AwsSharedConfig.ReadProfileAsync(options.CredentialsFile, options.ConfigFile, options.EffectiveProfile, cancellationToken).ConfigureAwait(false);
                 if (profile != null && profile.TryGetValue("region", out var profileRegion) && !string.IsNullOrWhiteSpace(profileRegion))
                 {
                     return Found(profileRegion, $"profile '{options.EffectiveProfile}'");
@@ -136,7 +136,7 @@ namespace StsPowerShell.Core.Aws
         {
             var name = options.EffectiveProfile;
             var where = $"profile '{name}' in {options.CredentialsFile} and {options.ConfigFile}";
-            var profile = AwsSharedConfig.ReadProfile(options.CredentialsFile, options.ConfigFile, name);
+            var profile = await AwsSharedConfig.ReadProfileAsync(options.CredentialsFile, options.ConfigFile, name, cancellationToken).ConfigureAwait(false);
             if (profile == null)
             {
                 if (options.ProfileWasNamed)

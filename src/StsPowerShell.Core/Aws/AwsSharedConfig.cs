@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace StsPowerShell.Core.Aws
 {
@@ -16,10 +18,11 @@ namespace StsPowerShell.Core.Aws
 
         /// <summary>The settings of <paramref name="profile"/> from both files (the credentials file wins), or null when neither has it.</summary>
         /// <exception cref="UnusableInputException">A file is larger than 4 MiB, was not read within 5 s, or cannot be read.</exception>
-        public static IReadOnlyDictionary<string, string>? ReadProfile(string credentialsFile, string configFile, string profile)
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (Ctrl+C while a file on a share does not answer).</exception>
+        public static async Task<IReadOnlyDictionary<string, string>?> ReadProfileAsync(string credentialsFile, string configFile, string profile, CancellationToken cancellationToken)
         {
-            var fromConfig = Section(configFile, profile == "default" ? new[] { "default", "profile default" } : new[] { "profile " + profile });
-            var fromCredentials = Section(credentialsFile, new[] { profile });
+            var fromConfig = await SectionAsync(configFile, profile == "default" ? new[] { "default", "profile default" } : new[] { "profile " + profile }, cancellationToken).ConfigureAwait(false);
+            var fromCredentials = await SectionAsync(credentialsFile, new[] { profile }, cancellationToken).ConfigureAwait(false);
             if (fromConfig == null && fromCredentials == null)
             {
                 return null;
@@ -96,9 +99,9 @@ namespace StsPowerShell.Core.Aws
             return sections;
         }
 
-        private static Dictionary<string, string>? Section(string path, IEnumerable<string> names)
+        private static async Task<Dictionary<string, string>?> SectionAsync(string path, IEnumerable<string> names, CancellationToken cancellationToken)
         {
-            var text = LocalFile.ReadText(path, MaximumFileBytes, ReadTimeout);
+            var text = await LocalFile.ReadTextAsync(path, MaximumFileBytes, ReadTimeout, cancellationToken).ConfigureAwait(false);
             if (text == null)
             {
                 return null;

@@ -268,7 +268,7 @@ namespace StsPowerShell.Commands
             }
             else
             {
-                ErrorTarget.RequireToken(InputObject);
+                ErrorTarget.RequireToken(InputObject, SubjectToken);
             }
 
             var builder = new TokenExchangeRequestBuilder
@@ -288,8 +288,8 @@ namespace StsPowerShell.Commands
             {
                 foreach (DictionaryEntry header in AdditionalHeader)
                 {
-                    builder.AdditionalHeaders[Convert.ToString(PSObjectValues.Unwrap(header.Key, nameof(AdditionalHeader)), CultureInfo.InvariantCulture) ?? string.Empty] =
-                        Convert.ToString(PSObjectValues.Unwrap(header.Value, nameof(AdditionalHeader)), CultureInfo.InvariantCulture)!;
+                    var name = HeaderText(header.Key, "name");
+                    builder.AdditionalHeaders[name] = HeaderText(header.Value, $"value of '{name}'");
                 }
             }
 
@@ -339,6 +339,16 @@ namespace StsPowerShell.Commands
                 ? Array.Empty<X509Certificate2>()
                 : CertificateLoader.ReadChain(ProviderPath.ResolveFile(this, CertificateChainFile, nameof(CertificateChainFile)), nameof(CertificateChainFile));
             return WorkloadCertificate.Create(leaf, chain, now, source, nameof(CertificateChainFile));
+        }
+
+        // A header name or value is one string, number or boolean; a hashtable or list would otherwise be sent as its
+        // type name.
+        private static string HeaderText(object? value, string what)
+        {
+            var bare = PSObjectValues.Unwrap(value, nameof(AdditionalHeader));
+            return bare is string || bare is IConvertible && !(bare is DBNull)
+                ? Convert.ToString(bare, CultureInfo.InvariantCulture)!
+                : throw new ArgumentException($"The header {what} must be a string or a number, not {(bare == null ? "null" : bare.GetType().Name)}.", nameof(AdditionalHeader));
         }
 
         private static void AddAll(System.Collections.Generic.IList<string> target, string[]? values)

@@ -15,13 +15,13 @@ namespace StsPowerShell.Commands
         /// <summary>The parameter sets that take a subject token (the others take a certificate).</summary>
         private protected const string ExchangeSet = "Exchange", ClientCredentialSet = "ClientCredential", ActorTokenSet = "ActorToken", RefreshSet = "Refresh";
 
-        /// <summary>The subject token, as a string or SecureString; binds SubjectToken or AccessToken of a piped object.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ExchangeSet)]
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ClientCredentialSet)]
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ActorTokenSet)]
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = RefreshSet)]
+        /// <summary>The subject token, as a string or SecureString; binds a piped string or SecureString (Get-Content token.jwt -Raw), or SubjectToken or AccessToken of a piped object.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ExchangeSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ClientCredentialSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ActorTokenSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = RefreshSet)]
         [Alias("AccessToken")]
-        [SecretTransformation]
+        [SecretTransformation(PipedSecretsOnly = true)]
         [ValidateNotNull]
         public object SubjectToken { get; set; } = null!;
 

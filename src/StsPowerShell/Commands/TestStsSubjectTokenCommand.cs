@@ -29,10 +29,10 @@ namespace StsPowerShell.Commands
     [OutputType(typeof(SubjectTokenCheck))]
     public sealed class TestStsSubjectTokenCommand : StsCmdlet
     {
-        /// <summary>The token to check, as a string or SecureString; binds SubjectToken or AccessToken of a piped object. It is decoded, never verified, and never shown.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The token to check, as a string or SecureString; binds a piped string or SecureString, or SubjectToken or AccessToken of a piped object. It is decoded, never verified, and never shown.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("AccessToken")]
-        [SecretTransformation]
+        [SecretTransformation(PipedSecretsOnly = true)]
         [ValidateNotNull]
         public object SubjectToken { get; set; } = null!;
 
@@ -56,7 +56,7 @@ namespace StsPowerShell.Commands
 
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
-            ErrorTarget.RequireToken(InputObject);
+            ErrorTarget.RequireToken(InputObject, SubjectToken);
             var token = SecretText.FromParameter(SubjectToken, nameof(SubjectToken)) ?? string.Empty;
             var checks = SubjectTokenChecker.Check(token, SubjectTokenType, Audience, DateTimeOffset.UtcNow);
             return () =>

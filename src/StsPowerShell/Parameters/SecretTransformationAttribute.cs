@@ -10,8 +10,28 @@ namespace StsPowerShell.Parameters
     /// </summary>
     public sealed class SecretTransformationAttribute : ArgumentTransformationAttribute
     {
+        /// <summary>
+        /// For a parameter that takes the piped object itself: declines a wrapped object that is not a string or
+        /// SecureString, as an invalid cast, which PowerShell's binder skips quietly; a piped token object then binds
+        /// by its properties instead of whole.
+        /// </summary>
+        public bool PipedSecretsOnly { get; set; }
+
         /// <inheritdoc />
-        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData) =>
-            inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+        {
+            if (!(inputData is PSObject wrapped))
+            {
+                return inputData;
+            }
+
+            if (PipedSecretsOnly && !(wrapped.BaseObject is string) && !(wrapped.BaseObject is System.Security.SecureString))
+            {
+                var message = $"A {wrapped.BaseObject.GetType().Name} is not a token: give a string or SecureString, or pipe an object with the token in its SubjectToken or AccessToken property.";
+                throw new ArgumentTransformationMetadataException(message, new PSInvalidCastException(message));
+            }
+
+            return wrapped.BaseObject;
+        }
     }
 }

@@ -13,20 +13,29 @@ namespace StsPowerShell.Pipeline
 
         /// <summary>
         /// Refuses a piped object that carries no token: with every parameter given on the command line, any object
-        /// would otherwise bind (as the target) and repeat the call once per object.
+        /// would otherwise bind (as the target) and repeat the call once per object. A piped string or SecureString
+        /// carries one only when it is what <paramref name="boundToken"/> was bound from.
         /// </summary>
-        /// <exception cref="System.ArgumentException">It has no SubjectToken or AccessToken property; ParamName is InputObject.</exception>
-        public static void RequireToken(PSObject? input)
+        /// <exception cref="System.ArgumentException">It carries no token; ParamName is InputObject.</exception>
+        public static void RequireToken(PSObject? input, object? boundToken)
         {
-            if (input != null && input.Properties["SubjectToken"] == null && input.Properties["AccessToken"] == null)
+            var carriesToken = input == null
+                || (IsToken(input) ? ReferenceEquals(input.BaseObject, boundToken) : input.Properties["SubjectToken"] != null || input.Properties["AccessToken"] != null);
+            if (!carriesToken)
             {
-                throw new System.ArgumentException($"The piped {input.BaseObject.GetType().Name} has no SubjectToken or AccessToken property: pipe token objects, or give -SubjectToken without pipeline input.", "InputObject");
+                throw new System.ArgumentException($"The piped {input!.BaseObject.GetType().Name} is not the token and has no SubjectToken or AccessToken property: pipe tokens or token objects, or give -SubjectToken without pipeline input.", "InputObject");
             }
         }
 
         /// <summary>The target for errors about <paramref name="input"/>.</summary>
         public static object? Of(PSObject? input)
         {
+            if (input?.BaseObject is string piped)
+            {
+                // A piped string is the token itself.
+                return $"[a piped token of {piped.Length} characters, hidden]";
+            }
+
             if (input == null || !HasPlainSecret(input))
             {
                 return input;
@@ -50,6 +59,8 @@ namespace StsPowerShell.Pipeline
 
             return copy;
         }
+
+        private static bool IsToken(PSObject input) => input.BaseObject is string || input.BaseObject is System.Security.SecureString;
 
         private static bool HasPlainSecret(PSObject input)
         {

@@ -82,6 +82,22 @@ public sealed class AwsFileLimitsTests : IDisposable
     }
 
     [PosixShellFact]
+    public async Task ASharedConfigFileWithoutAWriterGivesWayToCancellation()
+    {
+        var fifo = Fifo("config");
+        environment.Variables["AWS_CONFIG_FILE"] = fifo;
+        using var cancellation = new CancellationTokenSource();
+        var discovery = Task.Run(() => new AwsCredentialDiscovery(environment.Options()).FindRegionAsync(cancellation.Token));
+        var stopwatch = Stopwatch.StartNew();
+        cancellation.CancelAfter(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Within(discovery, TimeSpan.FromSeconds(10)));
+
+        // Well before the 5 s read timeout: Ctrl+C does not wait for it.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"It took {stopwatch.Elapsed}.");
+    }
+
+    [PosixShellFact]
     public async Task ASharedConfigFileFedPastTheCapIsTooLarge()
     {
         var fifo = MakeFifo(environment.Home, "credentials");
