@@ -42,7 +42,7 @@ namespace StsPowerShell
         /// <summary>The PowerShell view of a core token.</summary>
         public static AwsSubjectToken FromToken(CallerIdentityToken token, bool asPlainText) => new AwsSubjectToken
         {
-            SubjectToken = asPlainText ? token.Token : SecretText.ToSecureString(token.Token),
+            SubjectToken = asPlainText ? token.Token : SecretText.ToSecureString(token.Token, "The AWS GetCallerIdentity token"),
             SubjectTokenType = token.TokenType,
             Audience = token.Audience,
             Region = token.Region,

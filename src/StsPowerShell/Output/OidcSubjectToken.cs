@@ -41,7 +41,7 @@ namespace StsPowerShell
         /// <summary>The PowerShell view of a core token.</summary>
         public static OidcSubjectToken FromToken(OidcToken token, bool asPlainText) => new OidcSubjectToken
         {
-            SubjectToken = asPlainText ? token.Token : SecretText.ToSecureString(token.Token),
+            SubjectToken = asPlainText ? token.Token : SecretText.ToSecureString(token.Token, $"The {token.Source} OIDC token"),
             SubjectTokenType = token.TokenType,
             Issuer = token.Claims.Issuer,
             Subject = token.Claims.Subject,

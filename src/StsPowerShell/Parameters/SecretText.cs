@@ -44,6 +44,13 @@ namespace StsPowerShell.Parameters
             }
         }
 
+        /// <summary>A read-only SecureString holding <paramref name="text"/>, a token that came from elsewhere.</summary>
+        /// <exception cref="Core.UnusableInputException">The text is longer than a SecureString holds; the message names <paramref name="what"/> and -AsPlainText.</exception>
+        public static SecureString ToSecureString(string text, string what) =>
+            text.Length <= MaximumSecureStringLength
+                ? ToSecureString(text)
+                : throw new Core.UnusableInputException($"{what} has {text.Length} characters, more than the {MaximumSecureStringLength} a SecureString holds; use -AsPlainText to receive it as a string.");
+
         /// <summary>A read-only SecureString holding <paramref name="text"/>.</summary>
         public static SecureString ToSecureString(string text)
         {

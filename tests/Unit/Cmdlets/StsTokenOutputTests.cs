@@ -62,4 +62,20 @@ public class StsTokenOutputTests
     {
         Assert.IsType<SecureString>(StsToken.FromIssued(Issued(token: new string('a', 65_536)), asPlainText: false).AccessToken);
     }
+
+    [Fact]
+    public void AnOidcOrAwsSubjectTokenTooLongForASecureStringIsAnUnusableInputThatNamesTheWayOut()
+    {
+        static string Base64Url(string json) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var jwt = Base64Url("{\"alg\":\"RS256\"}") + "." + Base64Url("{\"iss\":\"https://token.actions.githubusercontent.com\",\"sub\":\"repo:o/r\",\"aud\":\"a\",\"pad\":\"" + new string('p', 50_000) + "\"}") + ".c2ln";
+        var oidc = new StsPowerShell.Core.Oidc.OidcToken(jwt, "GitHubActions");
+        var error = Assert.Throws<StsPowerShell.Core.UnusableInputException>(() => OidcSubjectToken.FromToken(oidc, asPlainText: false));
+        Assert.StartsWith($"The GitHubActions OIDC token has {jwt.Length} characters", error.Message);
+        Assert.Contains("-AsPlainText", error.Message);
+        Assert.Equal(jwt, OidcSubjectToken.FromToken(oidc, asPlainText: true).SubjectToken);
+
+        var credentials = new StsPowerShell.Core.Aws.AwsCredentials("AKIDEXAMPLE", "secret-value", new string('s', 65_536));
+        var aws = StsPowerShell.Core.Aws.CallerIdentityToken.Create(credentials, "us-east-1", "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/a", DateTimeOffset.UnixEpoch);
+        Assert.StartsWith("The AWS GetCallerIdentity token has", Assert.Throws<StsPowerShell.Core.UnusableInputException>(() => AwsSubjectToken.FromToken(aws, asPlainText: false)).Message);
+    }
 }
