@@ -11,7 +11,8 @@ BeforeDiscovery {
     # One row per exported cmdlet: its parameter sets, and the error paths tested (ErrorId prefix and category).
     $coverage = @(
         @{ Command = 'ConvertTo-GoogleExecutableResponse'; Sets = @('Token', 'Error'); Errors = @(
-                @{ Case = 'a token type an executable cannot answer with'; ErrorId = 'InvalidParameter.SubjectTokenType'; Category = 'InvalidArgument' }) }
+                @{ Case = 'a token type an executable cannot answer with'; ErrorId = 'InvalidParameter.SubjectTokenType'; Category = 'InvalidArgument' }
+                @{ Case = 'an expiry already past'; ErrorId = 'InvalidParameter.ExpiresOn'; Category = 'InvalidArgument' }) }
         @{ Command = 'Export-GoogleAccessToken'; Sets = @('__AllParameterSets'); Errors = @(
                 @{ Case = 'a folder that does not exist'; ErrorId = 'InvalidParameter.Path'; Category = 'InvalidArgument' }) }
         @{ Command = 'Export-GoogleCredentialConfiguration'; Sets = @('SubjectToken', 'AzurePipelines', 'AzureManagedIdentity', 'GitHubActions', 'Aws', 'CertificateFiles', 'CertificateConfig', 'DefaultCertificateConfig'); Errors = @(
@@ -528,6 +529,8 @@ BeforeAll {
     $script:errorCalls = @{
         'ConvertTo-GoogleExecutableResponse/a token type an executable cannot answer with' = {
             ConvertTo-GoogleExecutableResponse -SubjectToken 'ya29.not-a-subject' -SubjectTokenType access_token -ErrorAction Stop }
+        'ConvertTo-GoogleExecutableResponse/an expiry already past' = {
+            ConvertTo-GoogleExecutableResponse -SubjectToken (New-TestJwt -Emulator $script:emulator) -ExpiresOn ([DateTimeOffset]::UtcNow.AddHours(-1)) -ErrorAction Stop }
         'Export-GoogleAccessToken/a folder that does not exist'                           = {
             Export-GoogleAccessToken -AccessToken 'ya29.x' -Path (Join-Path $script:folder 'missing-folder') -NoEnvironmentVariable -ErrorAction Stop }
         'Export-GoogleCredentialConfiguration/an audience that is no pool provider'        = {

@@ -11,7 +11,7 @@ namespace StsPowerShell.Commands
 {
     /// <summary>
     /// <para type="synopsis">Turns a subject token, or an error, into the JSON an executable credential source prints for Google's tools.</para>
-    /// <para type="description">Writes Google's executable response (version 1): for a token, success true, its token_type, the token as id_token (saml_response for SAML) and expiration_time (from -ExpiresOn, else the JWT's exp); for an error, success false with its ErrorId as code and its message. The token objects of Get-AzurePipelinesIdToken, Get-GitHubActionsIdToken and Get-AzureManagedIdentityToken pipe in. Use it to write an executable of your own for an external_account file's executable source; gcloud and Google's client libraries run it when GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES is 1.</para>
+    /// <para type="description">Writes Google's executable response (version 1): for a token, success true, its token_type, the token as id_token (saml_response for SAML) and expiration_time (from -ExpiresOn, else the JWT's exp; a token already expired is refused, as Google's libraries would refuse the answer); for an error, success false with its ErrorId as code and its message. The token objects of Get-AzurePipelinesIdToken, Get-GitHubActionsIdToken and Get-AzureManagedIdentityToken pipe in. Use it to write an executable of your own for an external_account file's executable source; gcloud and Google's client libraries run it when GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES is 1.</para>
     /// <para type="description">The output holds the token in plain text, as the executable must print it: write it to standard output, nowhere else.</para>
     /// </summary>
     /// <example title="An executable for an Azure Pipelines job">
@@ -82,6 +82,12 @@ namespace StsPowerShell.Commands
                 }
 
                 var expires = ExpiresOn ?? (token!.Split('.').Length == 3 ? JwtClaims.Decode(token).ExpiresOn : null);
+                if (expires <= DateTimeOffset.UtcNow)
+                {
+                    // Google's client libraries refuse an expired answer with a message that does not say whose token it was.
+                    throw new ArgumentException($"The token expired at {expires.Value.UtcDateTime:u}: an executable must answer with a token that is still valid.", ExpiresOn == null ? nameof(SubjectToken) : nameof(ExpiresOn));
+                }
+
                 json = ExecutableResponse.Success(token!, SubjectTokenType, expires);
             }
 
