@@ -20,7 +20,7 @@ namespace StsPowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? ProjectId { get; set; }
 
-        /// <summary>The folder to create the export's own folder in; the temporary folder when not given.</summary>
+        /// <summary>The folder to create the export's own folder in (0700 on Unix); the temporary folder when not given. On Unix a folder every user may write in is refused unless it has the sticky bit, as /tmp has.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }

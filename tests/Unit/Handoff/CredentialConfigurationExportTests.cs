@@ -115,6 +115,26 @@ public sealed class CredentialConfigurationExportTests : IDisposable
     }
 
     [Fact]
+    public void AFolderEveryUserMayRenameInIsRefusedAndOneWithTheStickyBitIsNot()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var open = Directory.CreateDirectory(Path.Combine(parent, "open")).FullName;
+        File.SetUnixFileMode(open, (UnixFileMode)0x1FF);    // 0777
+        var error = Assert.Throws<ArgumentException>(() => OwnerOnlyFiles.CreateFolder(open));
+        Assert.Equal("Path", error.ParamName);
+        Assert.Contains("sticky bit", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(open));
+
+        File.SetUnixFileMode(open, (UnixFileMode)0x3FF);    // 1777, as /tmp
+        var folder = OwnerOnlyFiles.CreateFolder(open);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+    }
+
+    [Fact]
     public void TheExecutableResponseIsGooglesFormat()
     {
         var success = JsonDocument.Parse(ExecutableResponse.Success("a.b.c", "id_token", DateTimeOffset.FromUnixTimeSeconds(1800000000))).RootElement;
