@@ -91,6 +91,12 @@ namespace StsPowerShell.Core.Http
                 {
                     throw ProxyRefused(route, endpoint, attempt, e);
                 }
+                catch (HttpRequestException e) when (IsTlsFailure(e))
+                {
+                    // An untrusted, expired or mismatched certificate, or a refused client certificate, fails the same
+                    // way on every attempt.
+                    throw new StsConnectionException($"The TLS handshake with {endpoint}{Via(route)} failed, so nothing was sent: {Describe(e)}", e) { Endpoint = endpoint, Attempts = attempt };
+                }
                 catch (Exception e) when (e is HttpRequestException || e is IOException)
                 {
                     if (attempt >= totalAttempts)
@@ -135,6 +141,22 @@ namespace StsPowerShell.Core.Http
             }
 
             return error.Message.IndexOf("'407'", StringComparison.Ordinal) >= 0 || error.Message.IndexOf(" 407 ", StringComparison.Ordinal) >= 0;
+        }
+
+        // SocketsHttpHandler reports a failed handshake as an AuthenticationException inside; .NET Framework as a
+        // WebException whose status is TrustFailure or SecureChannelFailure.
+        private static bool IsTlsFailure(HttpRequestException error)
+        {
+            for (Exception? e = error; e != null; e = e.InnerException)
+            {
+                if (e is System.Security.Authentication.AuthenticationException
+                    || (e is WebException web && (web.Status == WebExceptionStatus.TrustFailure || web.Status == WebExceptionStatus.SecureChannelFailure)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, Uri endpoint, int maximumBytes, int attempt, CancellationToken cancellationToken)

@@ -175,6 +175,22 @@ public class StsClientFailureTests
     }
 
     [Fact]
+    public async Task AServerCertificateThatIsNotTrustedFailsOnceWithoutRetry()
+    {
+        // The emulator's test CA is trusted nowhere in this process, and nothing pins its certificate.
+        await using var emulator = await StsEmulatorHost.StartAsync(0, StsEmulator.Tls.EmulatorTls.Create());
+        var options = new TestOptions();
+        var client = new StsClient(new Uri(emulator.HttpsBaseUrl + "/v1/token"), options: options.Create(maximumRetryCount: 3));
+
+        var error = await Assert.ThrowsAsync<StsConnectionException>(() => client.ExchangeTokenAsync(Exchanges.Jwt("subject-token-value")));
+
+        Assert.Equal(1, error.Attempts);
+        Assert.Empty(options.Delays);
+        Assert.StartsWith($"The TLS handshake with {emulator.HttpsBaseUrl}/v1/token failed, so nothing was sent:", error.Message);
+        Assert.Equal(0, emulator.State.RequestCount);
+    }
+
+    [Fact]
     public async Task SlowHeadersPastTheTimeoutAreATimeoutWithoutRetry()
     {
         await using var emulator = await StsEmulatorHost.StartAsync();
