@@ -16,7 +16,9 @@ namespace StsPowerShell.NetFramework
 {
     /// <summary>
     /// Loads the built module folder on .NET Framework as Windows PowerShell 5.1 does (Assembly.LoadFrom of the
-    /// module assembly, then its IModuleAssemblyInitializer) and runs the Core flows against the STS emulator.
+    /// module assembly, then its IModuleAssemblyInitializer) and runs the Core flows against the STS emulator, which
+    /// also serves HTTPS (--https) for X.509 federation over mutual TLS (<see cref="X509Flows"/>; needs openssl on
+    /// PATH where the runtime has no CertificateRequest, as Mono; skipped otherwise).
     /// Usage: StsPowerShell.NetFramework.exe --module &lt;module folder&gt; --emulator &lt;StsEmulator.dll&gt; [--without-resolver]
     /// </summary>
     internal static class Program
@@ -65,9 +67,15 @@ namespace StsPowerShell.NetFramework
                 checks.Run("every cmdlet is created and its parameters reflected, as PowerShell does", () => CmdletCreation.CreateEveryCmdlet(moduleAssembly, moduleFolder));
             }
 
-            using (var emulator = Emulator.Start(options["emulator"]))
+            // HTTPS only for the X.509 checks, which the control run leaves out.
+            using (var emulator = Emulator.Start(options["emulator"], https: !withoutResolver))
             {
                 Flows.Run(checks, emulator, moduleFolder, withoutResolver);
+                if (!withoutResolver)
+                {
+                    X509Flows.Run(checks, emulator);
+                }
+
                 if (!withoutResolver && !options.ContainsKey("no-control-run"))
                 {
                     checks.Run("without the resolver, the flows fail (a second process, --without-resolver)", () => ControlRun(args));
@@ -196,7 +204,7 @@ namespace StsPowerShell.NetFramework
             return null;
         });
 
-        /// <summary>Runs a check whose result, when it passes, is worth printing (what it counted).</summary>
+        /// <summary>Runs a check whose result, when it passes, is worth printing (what it counted); a <see cref="SkipException"/> makes it a skip.</summary>
         public void Run(string name, Func<string?> check)
         {
             var clock = Stopwatch.StartNew();
@@ -205,6 +213,10 @@ namespace StsPowerShell.NetFramework
                 var detail = check();
                 passed++;
                 Console.WriteLine($"  PASS {name}{(detail == null ? string.Empty : ": " + detail)} ({clock.ElapsedMilliseconds} ms)");
+            }
+            catch (SkipException e)
+            {
+                Skip(name, e.Message + $" ({clock.ElapsedMilliseconds} ms)");
             }
             catch (Exception e)
             {
@@ -244,7 +256,16 @@ namespace StsPowerShell.NetFramework
         }
     }
 
-    /// <summary>The emulator as a child process (dotnet StsEmulator.dll --exit-on-stdin-close), like tests/Pester/TestStsEmulator.psm1.</summary>
+    /// <summary>Thrown by a check that ran into something this runtime cannot do, for a reason outside the module, which it names.</summary>
+    internal sealed class SkipException : Exception
+    {
+        public SkipException(string reason)
+            : base(reason)
+        {
+        }
+    }
+
+    /// <summary>The emulator as a child process (dotnet StsEmulator.dll --exit-on-stdin-close [--https]), like tests/Pester/TestStsEmulator.psm1.</summary>
     internal sealed class Emulator : IDisposable
     {
         private static readonly HttpClient Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
@@ -265,9 +286,17 @@ namespace StsPowerShell.NetFramework
 
         public string ServiceAccount => Field("serviceAccount");
 
-        public static Emulator Start(string dll)
+        public string X509Provider => Field("x509Provider");
+
+        /// <summary>With --https, the HTTPS listener (mutual TLS allowed), e.g. https://127.0.0.1:49153.</summary>
+        public string HttpsBaseUrl => Field("httpsBaseUrl");
+
+        /// <summary>With --https, the PEM file of the test CA that issued the HTTPS listener's certificate.</summary>
+        public string TlsCaFile => Field("tlsCaFile");
+
+        public static Emulator Start(string dll, bool https = false)
         {
-            var startInfo = new ProcessStartInfo("dotnet", "\"" + Path.GetFullPath(dll) + "\" --exit-on-stdin-close")
+            var startInfo = new ProcessStartInfo("dotnet", "\"" + Path.GetFullPath(dll) + "\" --exit-on-stdin-close" + (https ? " --https" : string.Empty))
             {
                 UseShellExecute = false,
                 RedirectStandardInput = true,
@@ -295,6 +324,15 @@ namespace StsPowerShell.NetFramework
         {
             var body = new StringContent("{\"" + (midBody ? "midBodyDelayMs" : "delayMs") + "\":" + milliseconds.ToString(CultureInfo.InvariantCulture) + ",\"status\":" + (midBody ? "200,\"body\":\"{}\"" : "null") + "}", Encoding.UTF8, "application/json");
             using (var response = Http.PostAsync(BaseUrl + "/emulator/faults", body).GetAwaiter().GetResult())
+            {
+                response.EnsureSuccessStatusCode();
+            }
+        }
+
+        /// <summary>Makes the PEM certificate a trust anchor of the emulator's X.509 pool provider.</summary>
+        public void TrustX509(string pem)
+        {
+            using (var response = Http.PostAsync(BaseUrl + "/emulator/x509/trust", new StringContent(pem, Encoding.ASCII, "text/plain")).GetAwaiter().GetResult())
             {
                 response.EnsureSuccessStatusCode();
             }
