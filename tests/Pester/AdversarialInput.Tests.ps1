@@ -145,10 +145,24 @@ Describe 'Input the module cannot hold or send' {
         @{ Case = 'a hashtable'; Value = @{ nested = 'x' } }
         @{ Case = 'a list'; Value = @('a', 'b') }
         @{ Case = 'null'; Value = $null }
+        @{ Case = 'a date'; Value = [datetime]'2020-01-01' }
     ) {
         $before = Get-TestRequestCount -Emulator $script:emulator
         $failure = Get-Failure { Invoke-StsTokenExchange @exchange -SubjectToken 'subject-value' -AdditionalHeader @{ 'X-Value' = $Value } -ErrorAction Stop }
         $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.AdditionalHeader,*'
+        (Get-TestRequestCount -Emulator $script:emulator) | Should -Be $before
+    }
+}
+
+Describe 'Headers' {
+    It 'are refused once for the whole pipeline, before the first input' {
+        $before = Get-TestRequestCount -Emulator $script:emulator
+        $caught = @()
+        try { 'subject-one', 'subject-two' | Invoke-StsTokenExchange @exchange -AdditionalHeader @{ 'X-Value' = @{ nested = 'x' } } }
+        catch { $caught += $_ }
+        $caught.Count | Should -Be 1
+        $caught[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.AdditionalHeader,*'
+        $caught[0].Exception.Message | Should -BeLike "The header value of 'X-Value' must be a string or a number, not Hashtable.*"
         (Get-TestRequestCount -Emulator $script:emulator) | Should -Be $before
     }
 }

@@ -86,11 +86,29 @@ Describe 'Errors about an input' {
         ($failures[0] | ConvertTo-Json -Depth 5 -WarningAction SilentlyContinue) | Should -Not -Match ([regex]::Escape($foreign))
     }
 
-    It 'refuse piped strings when -SubjectToken is given instead of exchanging once per string' {
+    It 'refuse piped strings when -SubjectToken is given instead of exchanging once per string, the same string too' {
         $before = Get-TestRequestCount -Emulator $script:emulator
-        'a', 'b' | Invoke-StsTokenExchange @exchange -SubjectToken (New-TestJwt -Emulator $script:emulator) -ErrorAction SilentlyContinue -ErrorVariable failures
+        $jwt = New-TestJwt -Emulator $script:emulator
+        'a', $jwt | Invoke-StsTokenExchange @exchange -SubjectToken $jwt -ErrorAction SilentlyContinue -ErrorVariable failures
         $failures.Count | Should -Be 2
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.InputObject,*'
+        $failures.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'InvalidParameter.InputObject,*' }
+        Get-TestRequestCount -Emulator $script:emulator | Should -Be $before
+    }
+
+    It 'recognise a piped token''s type by its shape when -SubjectTokenType is not given, and otherwise ask for it without quoting the token' {
+        $untyped = $exchange.Clone()
+        $untyped.Remove('SubjectTokenType')
+        $jwt = New-TestJwt -Emulator $script:emulator
+        $token = $jwt | Invoke-StsTokenExchange @untyped -Verbose 4>&1 | Tee-Object -Variable stream | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $token.IssuedTokenType | Should -Be 'urn:ietf:params:oauth:token-type:access_token'
+        $stream.Message | Should -Contain 'No -SubjectTokenType: the subject token is shaped as urn:ietf:params:oauth:token-type:jwt.'
+
+        $before = Get-TestRequestCount -Emulator $script:emulator
+        $opaque = 'ya29.opaque-access-token-value'
+        $opaque | Invoke-StsTokenExchange @untyped -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.SubjectTokenType,*'
+        ($failures[0] | Format-List * -Force | Out-String) + ($failures[0].InvocationInfo | Format-List * -Force | Out-String) | Should -Not -Match ([regex]::Escape($opaque))
         Get-TestRequestCount -Emulator $script:emulator | Should -Be $before
     }
 

@@ -134,7 +134,7 @@ $trusted, $publicOnly, $stranger, $trusted | Invoke-StsTokenExchange @exchange -
         $result.Errors[0].TargetName | Should -Match $script:certificate.Thumbprint
     }
 
-    It 'finds the key of a piped deserialized certificate in the store by its thumbprint, and refuses a -CertificateThumbprint that names another' {
+    It 'finds the key of a piped deserialized certificate, or an object with its Thumbprint, in the store, and refuses a -CertificateThumbprint that names another' {
         $result = Invoke-Case @'
 $trusted = [System.Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($env:TEST_PFX, 'pfx-password', 'Exportable')
 $store = [System.Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
@@ -143,13 +143,14 @@ $store.Add($trusted)
 try {
     $deserialized = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($trusted))
     ($deserialized | Invoke-StsTokenExchange @exchange).ClientCertificateThumbprint
+    ($trusted | Select-Object Thumbprint | Invoke-StsTokenExchange @exchange).ClientCertificateThumbprint
     $trusted | Invoke-StsTokenExchange @exchange -CertificateThumbprint ('AB' * 20)
 } finally {
     $store.Remove($trusted)
     $store.Dispose()
 }
 '@
-        $result.Output | Should -Be $script:certificate.Thumbprint
+        $result.Output | Should -Be @($script:certificate.Thumbprint, $script:certificate.Thumbprint)
         $result.Errors.Count | Should -Be 1
         $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidParameter.CertificateThumbprint,*'
         $result.Errors[0].Message | Should -BeLike '*names another certificate than the one piped in*'

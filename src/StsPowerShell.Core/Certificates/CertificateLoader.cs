@@ -50,7 +50,13 @@ namespace StsPowerShell.Core.Certificates
             try
             {
                 var stored = FindInStore(certificate.Thumbprint, location, "My", parameterName);
-                return stored != null && stored.HasPrivateKey ? stored : certificate;
+                if (stored != null && stored.HasPrivateKey)
+                {
+                    return stored;
+                }
+
+                stored?.Dispose();
+                return certificate;
             }
             catch (CertificateUnusableException)
             {
@@ -61,7 +67,19 @@ namespace StsPowerShell.Core.Certificates
 
         /// <summary>Whether <paramref name="thumbprint"/>, as a person may have typed or pasted it, names <paramref name="certificate"/>.</summary>
         public static bool HasThumbprint(X509Certificate2 certificate, string thumbprint, StoreLocation location, string parameterName) =>
-            string.Equals(certificate.Thumbprint, NormalizeThumbprint(thumbprint, location, "My", parameterName), StringComparison.OrdinalIgnoreCase);
+            Matches(certificate, NormalizeThumbprint(thumbprint, location, "My", parameterName));
+
+        // A normalized thumbprint: 40 digits are the SHA-1 hash Windows shows, 64 the SHA-256 hash newer tools show.
+        private static bool Matches(X509Certificate2 certificate, string thumbprint)
+        {
+            if (thumbprint.Length == 40)
+            {
+                return string.Equals(certificate.Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase);
+            }
+
+            using var sha256 = SHA256.Create();
+            return string.Equals(BitConverter.ToString(sha256.ComputeHash(certificate.RawData)).Replace("-", string.Empty), thumbprint, StringComparison.OrdinalIgnoreCase);
+        }
 
         private static string NormalizeThumbprint(string thumbprint, StoreLocation location, string storeName, string parameterName)
         {
@@ -69,7 +87,7 @@ namespace StsPowerShell.Core.Certificates
             var normalized = new string(Array.FindAll((thumbprint ?? string.Empty).ToCharArray(), Uri.IsHexDigit)).ToUpperInvariant();
             return normalized.Length == 40 || normalized.Length == 64
                 ? normalized
-                : throw new CertificateUnusableException(CertificateProblem.Unreadable, $"'{thumbprint}' is not a certificate thumbprint: expected 40 hexadecimal digits (SHA-1), as Get-ChildItem Cert:\\{location}\\{storeName} shows.", parameterName);
+                : throw new CertificateUnusableException(CertificateProblem.Unreadable, $"'{thumbprint}' is not a certificate thumbprint: expected 40 hexadecimal digits (SHA-1) as Get-ChildItem Cert:\\{location}\\{storeName} shows, or 64 (SHA-256).", parameterName);
         }
 
         private static X509Certificate2? FindInStore(string thumbprint, StoreLocation location, string storeName, string parameterName)
@@ -86,7 +104,7 @@ namespace StsPowerShell.Core.Certificates
 
             foreach (var certificate in store.Certificates)
             {
-                if (string.Equals(certificate.Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase))
+                if (Matches(certificate, thumbprint))
                 {
                     return certificate;
                 }

@@ -20,7 +20,7 @@ namespace StsPowerShell.Commands
     /// <para type="description">Sends an RFC 8693 token exchange request, form-encoded, to -TokenEndpoint (https://sts.googleapis.com/v1/token unless given) and writes the issued token as an StsPowerShell.StsToken whose AccessToken is a SecureString unless -AsPlainText is given.</para>
     /// <para type="description">Every request field is a parameter. Token types take URNs or the short names jwt, id_token, access_token, refresh_token, saml1, saml2, aws4_request and access_boundary_intermediary_token. In requests to Google, -Scope takes short names such as cloud-platform. A piped string or SecureString is the subject token itself; the subject token, its type and the audience also bind by property name from the pipeline, so the output of Get-AzurePipelinesIdToken, Get-GitHubActionsIdToken, New-AwsCallerIdentityToken or a previous exchange pipes straight in.</para>
     /// <para type="description">X.509 workload identity federation: instead of a subject token, give a certificate with its private key (piped in from Get-Item Cert:\... or Get-ChildItem Cert:\..., -Certificate with such an object, -CertificateThumbprint with -CertificateStoreLocation, -PfxFile with -PfxPassword, or -CertificateFile with -PrivateKeyFile) and optionally -CertificateChainFile. The certificate is presented in mutual TLS, by default to https://sts.mtls.googleapis.com/v1/token, and its chain is the subject token (type urn:ietf:params:oauth:token-type:mtls). A certificate without a private key, with a key this account may not read, outside its validity, or a chain naming the leaf after other certificates is refused before any request, with the ErrorId Certificate&lt;problem&gt;.&lt;parameter&gt;. The token written remembers the certificate (ClientCertificateThumbprint) for New-GoogleServiceAccountAccessToken and New-GoogleServiceAccountIdToken.</para>
-    /// <para type="description">Parameter sets make misuse a binding error: -Force needs -ReuseToken, -ClientAuthentication needs -ClientCredential, -ActorToken and -ActorTokenType go together. -ReuseToken and -ClientCredential (sent with HTTP Basic) combine with every set; -Force, -ClientAuthentication and the actor token each have a set of their own, so any two of them cannot be combined in one call.</para>
+    /// <para type="description">Parameter sets make misuse a binding error: -Force needs -ReuseToken, -ClientAuthentication needs -ClientCredential, -ActorToken and -ActorTokenType go together. -ReuseToken combines with every set and -ClientCredential (sent with HTTP Basic) with every set that takes a subject token; -Force, -ClientAuthentication and the actor token each have a set of their own, so any two of them cannot be combined in one call.</para>
     /// <para type="description">Transient failures (connection errors and HTTP 408, 429, 500, 502, 503, 504) are retried -MaximumRetryCount times, the interval doubling from -RetryIntervalSec with jitter, or as Retry-After says; OAuth errors have the ErrorId StsOAuthError.&lt;error code&gt; and the server's own description; each is a non-terminating error about the input it concerns, so piped inputs after it are still exchanged. No token or secret appears in any output, verbose message or error.</para>
     /// </summary>
     /// <example title="Exchange an OIDC token for a Google federated access token">
@@ -88,6 +88,7 @@ namespace StsPowerShell.Commands
         private Uri? tokenEndpoint;
         private ClientAuthentication? client;
         private string? options;
+        private readonly System.Collections.Generic.Dictionary<string, string> headers = new System.Collections.Generic.Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>The token endpoint; https, or http to a loopback address. With a certificate the default is https://sts.mtls.googleapis.com/v1/token.</summary>
         /// <value>https://sts.googleapis.com/v1/token</value>
@@ -244,6 +245,11 @@ namespace StsPowerShell.Commands
                     ? null
                     : new ClientAuthentication(ClientCredential.UserName, SecretText.ToPlainText(ClientCredential.Password), ClientAuthentication);
                 options = StsOptionsJson.FromParameter(PSObjectValues.Unwrap(Options, nameof(Options)), nameof(Options));
+                foreach (DictionaryEntry header in AdditionalHeader ?? new Hashtable())
+                {
+                    var name = HeaderText(header.Key, "name");
+                    headers[name] = HeaderText(header.Value, $"value of '{name}'");
+                }
             }
             catch (ArgumentException e)
             {
@@ -260,22 +266,24 @@ namespace StsPowerShell.Commands
         {
             var httpOptions = HttpOptions(pipe);
             WorkloadCertificate? certificate = null;
+            (string Token, string Type) subject;
             if (IsCertificateSet)
             {
                 certificate = LoadCertificate(httpOptions.Clock());
                 httpOptions.ClientCertificate = certificate.Certificate;
                 httpOptions.Logger?.Verbose($"Presenting the certificate {WorkloadCertificate.Describe(certificate.Certificate)} with {certificate.Chain.Count} chain certificate(s).");
+                subject = (certificate.SubjectToken, TokenTypes.Mtls);
             }
             else
             {
-                ErrorTarget.RequireToken(InputObject, SubjectToken);
+                subject = TypedSubjectToken(httpOptions.Logger);
             }
 
             var builder = new TokenExchangeRequestBuilder
             {
                 GrantType = GrantType,
-                SubjectToken = certificate?.SubjectToken ?? SecretText.FromParameter(SubjectToken, nameof(SubjectToken)),
-                SubjectTokenType = certificate == null ? SubjectTokenType : TokenTypes.Mtls,
+                SubjectToken = subject.Token,
+                SubjectTokenType = subject.Type,
                 ActorToken = SecretText.FromParameter(ActorToken, nameof(ActorToken)),
                 ActorTokenType = ActorTokenType,
                 RequestedTokenType = RequestedTokenType,
@@ -284,13 +292,9 @@ namespace StsPowerShell.Commands
             AddAll(builder.Audiences, Audience);
             AddAll(builder.Resources, Resource);
             AddAll(builder.Scopes, Scope);
-            if (AdditionalHeader != null)
+            foreach (var header in headers)
             {
-                foreach (DictionaryEntry header in AdditionalHeader)
-                {
-                    var name = HeaderText(header.Key, "name");
-                    builder.AdditionalHeaders[name] = HeaderText(header.Value, $"value of '{name}'");
-                }
+                builder.AdditionalHeaders[header.Key] = header.Value;
             }
 
             var operation = new TokenExchangeOperation(tokenEndpoint ?? GoogleSts.DefaultTokenEndpointFor(mutualTls: certificate != null), client, httpOptions);
@@ -341,12 +345,12 @@ namespace StsPowerShell.Commands
             return WorkloadCertificate.Create(leaf, chain, now, source, nameof(CertificateChainFile));
         }
 
-        // A header name or value is one string, number or boolean; a hashtable or list would otherwise be sent as its
-        // type name.
+        // A header name or value is a string or a number; anything else (a hashtable, a list, a date) would be sent as
+        // .NET formats it, not as HTTP expects.
         private static string HeaderText(object? value, string what)
         {
             var bare = PSObjectValues.Unwrap(value, nameof(AdditionalHeader));
-            return bare is string || bare is IConvertible && !(bare is DBNull)
+            return bare is string || bare is byte || bare is short || bare is int || bare is long || bare is ushort || bare is uint || bare is ulong || bare is float || bare is double || bare is decimal
                 ? Convert.ToString(bare, CultureInfo.InvariantCulture)!
                 : throw new ArgumentException($"The header {what} must be a string or a number, not {(bare == null ? "null" : bare.GetType().Name)}.", nameof(AdditionalHeader));
         }

@@ -54,9 +54,19 @@ namespace StsPowerShell.Commands
         /// <inheritdoc />
         private protected override object? CurrentTarget => ErrorTarget.Of(InputObject);
 
+        private bool subjectTokenOnCommandLine;
+
+        /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            // Before the first record only the command line is bound.
+            subjectTokenOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(SubjectToken));
+            base.BeginProcessing();
+        }
+
         private protected override Func<Task> Prepare(PipelineHandle pipe)
         {
-            ErrorTarget.RequireToken(InputObject, SubjectToken);
+            ErrorTarget.RequireToken(InputObject, subjectTokenOnCommandLine);
             var token = SecretText.FromParameter(SubjectToken, nameof(SubjectToken)) ?? string.Empty;
             var checks = SubjectTokenChecker.Check(token, SubjectTokenType, Audience, DateTimeOffset.UtcNow);
             return () =>

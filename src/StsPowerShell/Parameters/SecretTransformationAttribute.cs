@@ -27,7 +27,7 @@ namespace StsPowerShell.Parameters
 
             if (PipedSecretsOnly && !(wrapped.BaseObject is string) && !(wrapped.BaseObject is System.Security.SecureString))
             {
-                var message = $"A {wrapped.BaseObject.GetType().Name} is not a token: give a string or SecureString, or pipe an object with the token in its SubjectToken or AccessToken property.";
+                var message = $"The value is a {wrapped.BaseObject.GetType().Name}, not a string or SecureString: give the token as one, or pipe an object that holds it in its SubjectToken or AccessToken property.";
                 throw new ArgumentTransformationMetadataException(message, new PSInvalidCastException(message));
             }
 

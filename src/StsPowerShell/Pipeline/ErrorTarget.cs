@@ -13,17 +13,17 @@ namespace StsPowerShell.Pipeline
 
         /// <summary>
         /// Refuses a piped object that carries no token: with every parameter given on the command line, any object
-        /// would otherwise bind (as the target) and repeat the call once per object. A piped string or SecureString
-        /// carries one only when it is what <paramref name="boundToken"/> was bound from.
+        /// would otherwise bind (as the target) and repeat the call once per object. A piped string or SecureString is
+        /// the token itself, unless -SubjectToken was given on the command line.
         /// </summary>
         /// <exception cref="System.ArgumentException">It carries no token; ParamName is InputObject.</exception>
-        public static void RequireToken(PSObject? input, object? boundToken)
+        public static void RequireToken(PSObject? input, bool subjectTokenOnCommandLine)
         {
             var carriesToken = input == null
-                || (IsToken(input) ? ReferenceEquals(input.BaseObject, boundToken) : input.Properties["SubjectToken"] != null || input.Properties["AccessToken"] != null);
+                || (IsToken(input) ? !subjectTokenOnCommandLine : input.Properties["SubjectToken"] != null || input.Properties["AccessToken"] != null);
             if (!carriesToken)
             {
-                throw new System.ArgumentException($"The piped {input!.BaseObject.GetType().Name} is not the token and has no SubjectToken or AccessToken property: pipe tokens or token objects, or give -SubjectToken without pipeline input.", "InputObject");
+                throw new System.ArgumentException($"The piped {input!.BaseObject.GetType().Name} is not taken as the token and has no SubjectToken or AccessToken property: pipe tokens or token objects, or give -SubjectToken without pipeline input.", "InputObject");
             }
         }
 

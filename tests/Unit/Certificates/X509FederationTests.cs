@@ -162,6 +162,26 @@ public sealed class X509FederationTests : IDisposable
         Assert.Throws<CertificateUnusableException>(() => WorkloadCertificate.Create(rsa.Leaf, CertificateLoader.ReadChain(chainPath, "CertificateChainFile"), TestOptions.FixedNow, "Certificate"));
     }
 
+    [Fact]
+    public void AStoreCertificateIsFoundBySha1OrSha256ThumbprintAndAKeylessCopyGetsItsKeyFromTheStore()
+    {
+        using var store = new CurrentUserStoreEntry(rsa.Leaf);
+        var sha256 = Convert.ToHexString(SHA256.HashData(rsa.Leaf.RawData));
+        var spaced = string.Join(" ", sha256.ToLowerInvariant().Chunk(2).Select(pair => new string(pair)));
+
+        using var bySha256 = CertificateLoader.FromStore(spaced, StoreLocation.CurrentUser, "My", "CertificateThumbprint");
+        using var bySha1 = CertificateLoader.FromStore(rsa.Leaf.Thumbprint.ToLowerInvariant(), StoreLocation.CurrentUser, "My", "CertificateThumbprint");
+        Assert.Equal(rsa.Leaf.Thumbprint, bySha256.Thumbprint);
+        Assert.Equal(rsa.Leaf.Thumbprint, bySha1.Thumbprint);
+        Assert.True(CertificateLoader.HasThumbprint(rsa.Leaf, sha256, StoreLocation.CurrentUser, "CertificateThumbprint"));
+        Assert.False(CertificateLoader.HasThumbprint(rsa.Leaf, new string('A', 64), StoreLocation.CurrentUser, "CertificateThumbprint"));
+
+        using var keyless = X509CertificateLoader.LoadCertificate(rsa.Leaf.RawData);
+        using var withKey = CertificateLoader.WithPrivateKey(keyless, StoreLocation.CurrentUser, "Certificate");
+        Assert.True(withKey.HasPrivateKey);
+        Assert.Equal(rsa.Leaf.Thumbprint, withKey.Thumbprint);
+    }
+
     [Theory]
     [InlineData(false, "pfx", true)]
     [InlineData(true, "pem", true)]

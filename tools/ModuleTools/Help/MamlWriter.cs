@@ -94,8 +94,12 @@ public sealed class MamlWriter(XmlDocs docs)
 
         foreach (var parameter in piped)
         {
+            // What a parameter takes whole is said by its own summary (a type such as System.Object says too little);
+            // a property it binds is named here.
+            var byValue = parameter.PipelineInput.Contains("ByValue");
+            var properties = $"the piped object's {string.Join(" or ", new[] { parameter.Name }.Concat(parameter.Aliases))} property";
             yield return new XElement(Command + "inputType", TypeElement(parameter.Type),
-                Description($"-{parameter.Name} binds {(parameter.PipelineInput.Contains("ByValue") ? "the piped object" : $"the piped object's {string.Join(" or ", new[] { parameter.Name }.Concat(parameter.Aliases))} property")}."));
+                Description(byValue ? $"-{parameter.Name}: {XmlDocs.Text(docs.Property(parameter.Property)?.Element("summary"))}" : $"-{parameter.Name} binds {properties}."));
         }
     }
 
