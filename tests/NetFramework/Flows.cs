@@ -278,7 +278,8 @@ namespace StsPowerShell.NetFramework
             return moduleHandlers[0](domain, new ResolveEventArgs(name));
         }
 
-        private static Exception? Catch(Action action)
+        /// <summary>What <paramref name="action"/> threw, or null.</summary>
+        internal static Exception? Catch(Action action)
         {
             try
             {

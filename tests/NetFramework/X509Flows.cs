@@ -91,7 +91,7 @@ namespace StsPowerShell.NetFramework
         private static string TlsTrust(Emulator emulator, Uri https)
         {
             var jwt = emulator.MintJwt(emulator.WorkloadProvider);
-            var refused = Catch(() => Exchange(emulator, https, jwt, TokenTypes.Jwt, emulator.WorkloadProvider, Options()));
+            var refused = Flows.Catch(() => Exchange(emulator, https, jwt, TokenTypes.Jwt, emulator.WorkloadProvider, Options()));
             Flows.Require(refused != null, "an exchange over HTTPS succeeded before the emulator's test CA was trusted: the server certificate was not validated");
             Flows.Require(IsTlsTrustFailure(refused!), "expected a TLS trust failure, got " + refused!.GetType().Name + ": " + refused.Message);
 
@@ -167,7 +167,7 @@ namespace StsPowerShell.NetFramework
 
             // The emulator binds the federated token to the certificate: without it, IAM Credentials refuses, which
             // shows the certificate really went over TLS.
-            var unbound = Catch(() => new IamCredentialsClient(https, Options())
+            var unbound = Flows.Catch(() => new IamCredentialsClient(https, Options())
                 .GenerateAccessTokenAsync(federated.Token, emulator.ServiceAccount, new[] { "cloud-platform" }, null, new string[0], CancellationToken.None).GetAwaiter().GetResult());
             Flows.Require(unbound is StsException && unbound.Message.IndexOf("client certificate", StringComparison.OrdinalIgnoreCase) >= 0,
                 "IAM Credentials without the certificate: " + (unbound == null ? "success" : unbound.GetType().Name + ": " + unbound.Message));
@@ -178,7 +178,7 @@ namespace StsPowerShell.NetFramework
         {
             var leaf = CertificateLoader.FromPfx(pfx, PfxPassword, "PfxFile");
             var workload = WorkloadCertificate.Create(leaf, new X509Certificate2[0], DateTimeOffset.UtcNow, "PfxFile");
-            var refused = Catch(() => Exchange(emulator, https, workload.SubjectToken, TokenTypes.Mtls, emulator.X509Provider, Options(workload.Certificate)));
+            var refused = Flows.Catch(() => Exchange(emulator, https, workload.SubjectToken, TokenTypes.Mtls, emulator.X509Provider, Options(workload.Certificate)));
             Flows.Require(refused is StsOAuthException oauth && oauth.Error == "invalid_grant" && oauth.Message.IndexOf("trust store", StringComparison.Ordinal) >= 0,
                 "expected invalid_grant naming the provider's trust store, got " + (refused == null ? "success" : refused.GetType().Name + ": " + refused.Message));
             return "invalid_grant";
@@ -228,19 +228,6 @@ namespace StsPowerShell.NetFramework
             return choose == null ? (bool?)null : choose.Invoke(null, new object[] { new X509CertificateCollection { certificate } }) != null;
         }
 
-        private static Exception? Catch(Action action)
-        {
-            try
-            {
-                action();
-                return null;
-            }
-            catch (Exception e)
-            {
-                return e;
-            }
-        }
-
         /// <summary>The PFX files of a run; all but <see cref="Untrusted"/> are trust anchors of the emulator's X.509 provider.</summary>
         private sealed class Certificates
         {
@@ -277,7 +264,7 @@ namespace StsPowerShell.NetFramework
                     Flows.Require(workload.SubjectToken == "[\"" + Convert.ToBase64String(leaf.RawData) + "\"]", "unexpected subject token " + workload.SubjectToken);
                 }
 
-                var wrong = Catch(() => CertificateLoader.FromPfx(made.Plain, "not-the-password", "PfxFile"));
+                var wrong = Flows.Catch(() => CertificateLoader.FromPfx(made.Plain, "not-the-password", "PfxFile"));
                 Flows.Require(wrong is CertificateUnusableException && wrong.Message.IndexOf("not-the-password", StringComparison.Ordinal) < 0, "a wrong password: " + (wrong == null ? "loaded" : wrong.GetType().Name + ": " + wrong.Message));
 
                 // What FromPfx asks of the runtime: on Mono it accepts the flag EphemeralKeySet (32) and keeps the key in memory.
